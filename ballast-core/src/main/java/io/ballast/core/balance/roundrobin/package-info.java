@@ -1,0 +1,2 @@
+/** The {@code round-robin} algorithm. */
+package io.ballast.core.balance.roundrobin;

@@ -1,0 +1,40 @@
+package io.ballast.core.config;
+
+import java.util.List;
+
+/**
+ * One client-facing listener ({@code listeners[]}).
+ *
+ * @param name unique name, used in metrics, logs and the admin API
+ * @param listen the address to bind
+ * @param protocol {@code http} (L7) or {@code tcp} (L4)
+ * @param pool the default pool, used when no route matches
+ * @param routes routes tried in order; the first match wins
+ * @param forwarded which forwarding headers to add (HTTP only)
+ * @param limits request-size limits (HTTP only)
+ * @param timeouts client-side timeouts
+ * @param maxConnections client connections accepted at once; 0 means unlimited
+ */
+public record ListenerConfig(
+    String name,
+    HostPort listen,
+    Protocol protocol,
+    String pool,
+    List<RouteConfig> routes,
+    ForwardedConfig forwarded,
+    HttpLimits limits,
+    ListenerTimeouts timeouts,
+    int maxConnections) {
+
+  public ListenerConfig {
+    routes = List.copyOf(routes);
+  }
+
+  /** Listener protocols. */
+  public enum Protocol {
+    /** HTTP/1.1 (L7): routes by host and path, per-request balancing. */
+    HTTP,
+    /** Raw TCP (L4): per-connection balancing. */
+    TCP
+  }
+}

@@ -1,0 +1,28 @@
+package io.ballast.core.config;
+
+import io.ballast.core.balance.BalancerSpec;
+import java.util.List;
+
+/**
+ * A pool of backends that serve the same thing ({@code pools[]}).
+ *
+ * @param name unique name
+ * @param algorithm the balancing algorithm's registered name (see {@link
+ *     io.ballast.core.balance.BalancerRegistry})
+ * @param balancer the algorithm's factory with its parsed {@code algorithm-options:}
+ * @param backends statically declared backends
+ * @param timeouts upstream timeouts
+ * @param connectionPool upstream keep-alive connection pooling
+ */
+public record PoolConfig(
+    String name,
+    String algorithm,
+    BalancerSpec balancer,
+    List<BackendConfig> backends,
+    PoolTimeouts timeouts,
+    ConnectionPoolConfig connectionPool) {
+
+  public PoolConfig {
+    backends = List.copyOf(backends);
+  }
+}

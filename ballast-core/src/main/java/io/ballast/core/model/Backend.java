@@ -1,0 +1,101 @@
+package io.ballast.core.model;
+
+import io.ballast.core.config.HostPort;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * A backend server with a stable identity: it lives as long as the pool keeps a backend with this
+ * id and address, across any number of snapshots, so its load counters and the data plane's
+ * connection pools for it survive weight changes, drains and config reloads.
+ *
+ * <p>What changes over time (weight, admin state, health) lives in {@link Endpoint}, which
+ * snapshots rebuild; what the data plane updates per request lives in {@link #load()}.
+ */
+public final class Backend {
+  private final String pool;
+  private final String id;
+  private final HostPort address;
+  private final InetSocketAddress socketAddress;
+  private final String vm;
+  private final String host;
+  private final BackendLoad load = new BackendLoad();
+
+  /**
+   * Opaque per-backend state owned by the data plane (its per-loop connection pools). Core code
+   * never looks inside; set once by the data plane.
+   */
+  private volatile Object dataPlaneState;
+
+  /**
+   * Creates a backend.
+   *
+   * @param pool the pool's name
+   * @param id the backend's id within the pool
+   * @param address the configured address
+   * @param socketAddress the resolved address to connect to
+   * @param vm VM name or {@code null}
+   * @param host physical host name or {@code null}
+   */
+  public Backend(
+      String pool,
+      String id,
+      HostPort address,
+      InetSocketAddress socketAddress,
+      String vm,
+      String host) {
+    this.pool = Objects.requireNonNull(pool);
+    this.id = Objects.requireNonNull(id);
+    this.address = Objects.requireNonNull(address);
+    this.socketAddress = Objects.requireNonNull(socketAddress);
+    this.vm = vm;
+    this.host = host;
+  }
+
+  public String pool() {
+    return pool;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public HostPort address() {
+    return address;
+  }
+
+  /** The resolved address the data plane connects to. */
+  public InetSocketAddress socketAddress() {
+    return socketAddress;
+  }
+
+  /** The VM this backend runs on, or {@code null}. */
+  public String vm() {
+    return vm;
+  }
+
+  /** The physical host this backend runs on, or {@code null}. */
+  public String host() {
+    return host;
+  }
+
+  /** Live load counters, shared by all event loops. */
+  public BackendLoad load() {
+    return load;
+  }
+
+  /** The data plane's attachment, or {@code null} before first use. */
+  public Object dataPlaneState() {
+    return dataPlaneState;
+  }
+
+  /** Attaches the data plane's state; the data plane calls this once, from the control plane. */
+  public void dataPlaneState(Object state) {
+    this.dataPlaneState = state;
+  }
+
+  @Override
+  public String toString() {
+    return pool + "/" + id + "(" + address + ")";
+  }
+}

@@ -1,0 +1,306 @@
+package io.ballast.core.world;
+
+import io.ballast.core.balance.Balancer;
+import io.ballast.core.balance.BalancerContext;
+import io.ballast.core.balance.BalancerSpec;
+import io.ballast.core.balance.Picker;
+import io.ballast.core.config.BackendConfig;
+import io.ballast.core.config.BallastConfig;
+import io.ballast.core.config.HostPort;
+import io.ballast.core.config.ListenerConfig;
+import io.ballast.core.config.PoolConfig;
+import io.ballast.core.config.RouteConfig;
+import io.ballast.core.config.RouteMatch;
+import io.ballast.core.model.AdminState;
+import io.ballast.core.model.Backend;
+import io.ballast.core.model.Endpoint;
+import io.ballast.core.time.Ticker;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that changes the world. Config reloads, admin calls and health verdicts are applied
+ * in order on a single serial executor (grpc-java's {@code SynchronizationContext}); each builds
+ * the next immutable {@link Snapshot} and publishes it through one volatile reference that the data
+ * plane reads without locks.
+ *
+ * <p>Backends keep their identity (and so their load counters, connection pools and sessions) as
+ * long as their pool keeps a backend with the same id and address; balancers survive as long as
+ * their pool keeps the same algorithm and options.
+ */
+public final class ControlPlane {
+  private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+
+  private final Executor executor;
+  private final Ticker ticker;
+  private final RandomGenerator random;
+  private final List<SnapshotListener> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong generation = new AtomicLong();
+
+  // Control-thread state.
+  private final Map<String, PoolState> pools = new LinkedHashMap<>();
+  private BallastConfig config;
+
+  private volatile Snapshot current;
+
+  /**
+   * Creates a control plane.
+   *
+   * @param executor a serial executor: runs one task at a time, in submission order
+   * @param ticker time for balancers
+   * @param random randomness for balancers (shared by event loops: must be thread-safe)
+   */
+  public ControlPlane(Executor executor, Ticker ticker, RandomGenerator random) {
+    this.executor = Objects.requireNonNull(executor);
+    this.ticker = Objects.requireNonNull(ticker);
+    this.random = Objects.requireNonNull(random);
+  }
+
+  /** The live snapshot, or {@code null} before the first config is applied. Lock-free. */
+  public Snapshot current() {
+    return current;
+  }
+
+  /** Subscribes to published snapshots. */
+  public void addListener(SnapshotListener listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * Applies a validated config: pools are diffed so unchanged backends keep their identity and
+   * balancers their state. Fails (and keeps the old world) when a backend address cannot be
+   * resolved.
+   */
+  public CompletableFuture<Snapshot> applyConfig(BallastConfig next) {
+    return submit(
+        () -> {
+          Map<String, PoolState> rebuilt = new LinkedHashMap<>();
+          // Resolve everything first so a failure leaves the running world untouched.
+          Map<String, Map<String, InetSocketAddress>> resolved = new LinkedHashMap<>();
+          for (PoolConfig pc : next.pools()) {
+            Map<String, InetSocketAddress> addrs = new LinkedHashMap<>();
+            for (BackendConfig bc : pc.backends()) {
+              addrs.put(bc.id(), resolve(pc.name(), bc.id(), bc.address()));
+            }
+            resolved.put(pc.name(), addrs);
+          }
+          for (PoolConfig pc : next.pools()) {
+            PoolState old = pools.get(pc.name());
+            PoolState ps = new PoolState(pc);
+            if (old != null && old.spec.sameAs(pc.balancer())) {
+              ps.balancer = old.balancer;
+              ps.spec = old.spec;
+            } else {
+              if (old != null) {
+                old.balancer.close();
+              }
+              ps.spec = pc.balancer();
+              ps.balancer = ps.spec.create(new BalancerContext(pc.name(), ticker, random));
+            }
+            for (BackendConfig bc : pc.backends()) {
+              InetSocketAddress addr = resolved.get(pc.name()).get(bc.id());
+              BackendState prev = old == null ? null : old.backends.get(bc.id());
+              Backend backend =
+                  prev != null
+                          && prev.backend.address().equals(bc.address())
+                          && Objects.equals(prev.backend.vm(), bc.vm())
+                          && Objects.equals(prev.backend.host(), bc.host())
+                      ? prev.backend
+                      : new Backend(pc.name(), bc.id(), bc.address(), addr, bc.vm(), bc.host());
+              BackendState bs = new BackendState(backend, bc.weight(), bc.state());
+              if (prev != null && prev.backend == backend) {
+                bs.healthy = prev.healthy;
+              }
+              ps.backends.put(bc.id(), bs);
+            }
+            rebuilt.put(pc.name(), ps);
+          }
+          for (Map.Entry<String, PoolState> e : pools.entrySet()) {
+            if (!rebuilt.containsKey(e.getKey())) {
+              e.getValue().balancer.close();
+            }
+          }
+          pools.clear();
+          pools.putAll(rebuilt);
+          config = next;
+          return publish();
+        });
+  }
+
+  /** Sets a backend's weight (0..10000). */
+  public CompletableFuture<Snapshot> setWeight(String pool, String id, int weight) {
+    return submit(
+        () -> {
+          backendState(pool, id).weight = weight;
+          return publish();
+        });
+  }
+
+  /** Sets a backend's administrative state. */
+  public CompletableFuture<Snapshot> setState(String pool, String id, AdminState state) {
+    return submit(
+        () -> {
+          backendState(pool, id).adminState = state;
+          return publish();
+        });
+  }
+
+  /** Records a health verdict for a backend. Publishes only when it changes. */
+  public CompletableFuture<Snapshot> setHealthy(String pool, String id, boolean healthy) {
+    return submit(
+        () -> {
+          BackendState bs = backendState(pool, id);
+          if (bs.healthy == healthy) {
+            return current;
+          }
+          bs.healthy = healthy;
+          return publish();
+        });
+  }
+
+  /** Runs a task on the control-plane thread, in order with every other change. */
+  public void execute(Runnable task) {
+    executor.execute(task);
+  }
+
+  private BackendState backendState(String pool, String id) {
+    PoolState ps = pools.get(pool);
+    if (ps == null) {
+      throw new NoSuchElementException("no pool named '" + pool + "'");
+    }
+    BackendState bs = ps.backends.get(id);
+    if (bs == null) {
+      throw new NoSuchElementException("pool '" + pool + "' has no backend '" + id + "'");
+    }
+    return bs;
+  }
+
+  private static InetSocketAddress resolve(String pool, String id, HostPort address) {
+    try {
+      return new InetSocketAddress(InetAddress.getByName(address.host()), address.port());
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(
+          "pool '" + pool + "' backend '" + id + "': cannot resolve '" + address.host() + "'", e);
+    }
+  }
+
+  private Snapshot publish() {
+    Map<String, PoolSnapshot> poolSnapshots = new LinkedHashMap<>();
+    for (PoolState ps : pools.values()) {
+      poolSnapshots.put(ps.config.name(), ps.snapshot());
+    }
+    Map<String, ListenerView> views = new LinkedHashMap<>();
+    for (ListenerConfig lc : config.listeners()) {
+      List<RouteMatch> matches = new ArrayList<>();
+      List<PoolSnapshot> targets = new ArrayList<>();
+      for (RouteConfig rc : lc.routes()) {
+        matches.add(rc.match());
+        targets.add(poolSnapshots.get(rc.pool()));
+      }
+      views.put(lc.name(), new ListenerView(lc, poolSnapshots.get(lc.pool()), matches, targets));
+    }
+    Snapshot previous = current;
+    Snapshot next =
+        new Snapshot(
+            generation.incrementAndGet(),
+            config,
+            Collections.unmodifiableMap(poolSnapshots),
+            Collections.unmodifiableMap(views));
+    current = next;
+    for (SnapshotListener l : listeners) {
+      try {
+        l.published(previous, next);
+      } catch (RuntimeException e) {
+        log.error("snapshot listener {} failed", l, e);
+      }
+    }
+    return next;
+  }
+
+  private <T> CompletableFuture<T> submit(Supplier<T> task) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    executor.execute(
+        () -> {
+          try {
+            f.complete(task.get());
+          } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+          }
+        });
+    return f;
+  }
+
+  /** Thrown for an unknown pool or backend. */
+  public static final class NoSuchElementException extends java.util.NoSuchElementException {
+    private static final long serialVersionUID = 1L;
+
+    NoSuchElementException(String message) {
+      super(message);
+    }
+  }
+
+  private static final class PoolState {
+    final PoolConfig config;
+    final Map<String, BackendState> backends = new LinkedHashMap<>();
+    BalancerSpec spec;
+    Balancer balancer;
+
+    PoolState(PoolConfig config) {
+      this.config = config;
+    }
+
+    PoolSnapshot snapshot() {
+      List<Endpoint> all = new ArrayList<>(backends.size());
+      List<Endpoint> eligible = new ArrayList<>(backends.size());
+      Map<String, Endpoint> byId = new LinkedHashMap<>();
+      for (BackendState bs : backends.values()) {
+        Endpoint e = bs.endpoint();
+        all.add(e);
+        byId.put(e.id(), e);
+        if (e.eligible()) {
+          eligible.add(e);
+        }
+      }
+      Picker picker = balancer.update(Collections.unmodifiableList(eligible));
+      return new PoolSnapshot(
+          config.name(),
+          config,
+          Collections.unmodifiableList(all),
+          Collections.unmodifiableMap(byId),
+          picker == null ? Picker.EMPTY : picker,
+          eligible.size());
+    }
+  }
+
+  private static final class BackendState {
+    final Backend backend;
+    int weight;
+    AdminState adminState;
+    boolean healthy = true;
+
+    BackendState(Backend backend, int weight, AdminState adminState) {
+      this.backend = backend;
+      this.weight = weight;
+      this.adminState = adminState;
+    }
+
+    Endpoint endpoint() {
+      return new Endpoint(backend, weight, weight, adminState, healthy);
+    }
+  }
+}
