@@ -10,5 +10,6 @@ import java.util.random.RandomGenerator;
  * @param pool the pool's name
  * @param ticker monotonic time
  * @param random randomness; in production shared by all event loops (thread-local underneath)
+ * @param hashOn what hash-based algorithms hash ({@code hash-on:} on the pool)
  */
-public record BalancerContext(String pool, Ticker ticker, RandomGenerator random) {}
+public record BalancerContext(String pool, Ticker ticker, RandomGenerator random, HashOn hashOn) {}

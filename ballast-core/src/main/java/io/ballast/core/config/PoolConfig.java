@@ -1,6 +1,7 @@
 package io.ballast.core.config;
 
 import io.ballast.core.balance.BalancerSpec;
+import io.ballast.core.balance.HashOn;
 import java.util.List;
 
 /**
@@ -10,6 +11,8 @@ import java.util.List;
  * @param algorithm the balancing algorithm's registered name (see {@link
  *     io.ballast.core.balance.BalancerRegistry})
  * @param balancer the algorithm's factory with its parsed {@code algorithm-options:}
+ * @param hashOn what hash-based algorithms hash ({@code hash-on:}, default {@code source-ip})
+ * @param slowStart how a new or recovered backend's weight ramps up
  * @param backends statically declared backends
  * @param timeouts upstream timeouts
  * @param connectionPool upstream keep-alive connection pooling
@@ -18,6 +21,8 @@ public record PoolConfig(
     String name,
     String algorithm,
     BalancerSpec balancer,
+    HashOn hashOn,
+    SlowStartConfig slowStart,
     List<BackendConfig> backends,
     PoolTimeouts timeouts,
     ConnectionPoolConfig connectionPool) {

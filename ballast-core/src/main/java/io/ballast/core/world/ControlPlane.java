@@ -110,7 +110,8 @@ public final class ControlPlane {
                 old.balancer.close();
               }
               ps.spec = pc.balancer();
-              ps.balancer = ps.spec.create(new BalancerContext(pc.name(), ticker, random));
+              ps.balancer =
+                  ps.spec.create(new BalancerContext(pc.name(), ticker, random, pc.hashOn()));
             }
             for (BackendConfig bc : pc.backends()) {
               InetSocketAddress addr = resolved.get(pc.name()).get(bc.id());
