@@ -8,7 +8,8 @@ import java.util.Locale;
  * {@code web-1.lan:80}, or {@code *:8080} / {@code :8080} for every interface.
  *
  * @param host a literal address or host name; {@code 0.0.0.0} stands for every interface
- * @param port 1..65535
+ * @param port 1..65535, or 0 for "any free port" (tests and embedded use only; {@link #parse}
+ *     refuses it)
  */
 public record HostPort(String host, int port) {
 
@@ -16,7 +17,7 @@ public record HostPort(String host, int port) {
   public static final String ANY = "0.0.0.0";
 
   public HostPort {
-    if (port < 1 || port > 65535) {
+    if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port " + port + " is out of range 1..65535");
     }
     if (host.isEmpty()) {
@@ -91,6 +92,11 @@ public record HostPort(String host, int port) {
       }
     }
     return true;
+  }
+
+  /** {@code host:0}: bind to any free port (tests, embedded servers). */
+  public static HostPort ephemeral(String host) {
+    return new HostPort(host, 0);
   }
 
   /** An unresolved socket address; resolution happens off the event loops. */

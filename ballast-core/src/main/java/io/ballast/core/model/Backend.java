@@ -1,6 +1,8 @@
 package io.ballast.core.model;
 
 import io.ballast.core.config.HostPort;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
@@ -23,7 +25,7 @@ public final class Backend {
 
   /**
    * Opaque per-backend state owned by the data plane (its per-loop connection pools). Core code
-   * never looks inside; set once by the data plane.
+   * never looks inside; attached once by the data plane.
    */
   private volatile Object dataPlaneState;
 
@@ -89,9 +91,24 @@ public final class Backend {
     return dataPlaneState;
   }
 
-  /** Attaches the data plane's state; the data plane calls this once, from the control plane. */
-  public void dataPlaneState(Object state) {
-    this.dataPlaneState = state;
+  /**
+   * Attaches the data plane's state if none is attached yet.
+   *
+   * @return true if {@code state} was attached; false if another attachment won the race
+   */
+  public boolean attachDataPlaneState(Object state) {
+    return DATA_PLANE_STATE.compareAndSet(this, null, state);
+  }
+
+  private static final VarHandle DATA_PLANE_STATE;
+
+  static {
+    try {
+      DATA_PLANE_STATE =
+          MethodHandles.lookup().findVarHandle(Backend.class, "dataPlaneState", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
   }
 
   @Override

@@ -1,0 +1,1064 @@
+package io.ballast.proxy.http;
+
+import io.ballast.core.balance.PickContext;
+import io.ballast.core.balance.RequestInfo;
+import io.ballast.core.balance.RequestResult;
+import io.ballast.core.config.ListenerConfig;
+import io.ballast.core.config.PoolConfig;
+import io.ballast.core.model.Backend;
+import io.ballast.core.time.Randoms;
+import io.ballast.core.world.ListenerView;
+import io.ballast.core.world.PoolSnapshot;
+import io.ballast.core.world.Snapshot;
+import io.ballast.proxy.http.codec.BodyEnd;
+import io.ballast.proxy.http.codec.ForwardingInfo;
+import io.ballast.proxy.http.codec.HeadEncoder;
+import io.ballast.proxy.http.codec.HeadEncoder.ConnectionHeader;
+import io.ballast.proxy.http.codec.Http1Decoder;
+import io.ballast.proxy.http.codec.HttpParseError;
+import io.ballast.proxy.http.codec.RequestHead;
+import io.ballast.proxy.http.codec.ResponseHead;
+import io.ballast.proxy.upstream.LoopResources;
+import io.ballast.proxy.upstream.UpstreamConnection;
+import io.ballast.proxy.upstream.UpstreamListener;
+import io.ballast.proxy.upstream.UpstreamPool;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection on an HTTP listener: routes each request to a pool, picks a backend,
+ * forwards the request on a pooled upstream connection of the same event loop, and streams the
+ * response back.
+ *
+ * <p>One exchange at a time: pipelined requests wait in a small queue and are answered in order.
+ * Bodies stream in both directions with back-pressure (a side stops reading while the other cannot
+ * take more). A request that fails before any response byte is retried on another backend when that
+ * is safe (nothing reached the backend, a stale keep-alive connection, or an idempotent method with
+ * a replayable body); otherwise the client gets a precise 502, 503 or 504.
+ *
+ * <p>Timeouts use one lazily re-armed timer per connection: per request the handler only writes
+ * deadline fields, and the timer reschedules itself when it fires early.
+ */
+public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
+    implements UpstreamListener, Http1Decoder.HeadListener, RequestInfo, RequestResult {
+  private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
+
+  /** Retries allowed per request, first attempt included. */
+  private static final int MAX_ATTEMPTS = 3;
+
+  /** Request body bytes kept so a request can be replayed on another backend. */
+  private static final int REPLAY_LIMIT = 64 * 1024;
+
+  /** Body bytes buffered while an upstream connection is being opened. */
+  private static final int PENDING_LIMIT = 64 * 1024;
+
+  /** Pipelined messages queued behind the current exchange before reading pauses. */
+  private static final int QUEUE_LIMIT = 32;
+
+  private static final int PAUSE_UPSTREAM = 1;
+  private static final int PAUSE_PENDING = 2;
+  private static final int PAUSE_QUEUE = 4;
+  private static final int PAUSE_UPGRADE = 8;
+
+  private enum Failure {
+    CONNECT_REFUSED,
+    CONNECT_TIMEOUT,
+    CLOSED,
+    RESPONSE_TIMEOUT,
+    INVALID_RESPONSE
+  }
+
+  private final ListenerContext listener;
+  private final Http1Decoder decoder;
+  private final PickContext pick = new PickContext(Randoms.threadLocal());
+
+  private ChannelHandlerContext ctx;
+  private Channel ch;
+  private LoopResources loop;
+  private ForwardingInfo fwd;
+  private InetSocketAddress clientAddress;
+  private boolean closed;
+  private int readPause;
+
+  // Snapshot cache: refreshed when the control plane publishes a new one.
+  private Snapshot snapshot;
+  private ListenerView view;
+
+  // The current exchange.
+  private RequestHead req;
+  private PoolSnapshot pool;
+  private Backend backend;
+  private UpstreamConnection up;
+  private ByteBuf encodedHead;
+  private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+  private int pendingBytes;
+  private ArrayList<ByteBuf> replay;
+  private int replayBytes;
+  private boolean replayable;
+  private boolean bodyBytesSent;
+  private boolean requestComplete;
+  private boolean requestSent;
+  private boolean responseStarted;
+  private boolean responseComplete;
+  private boolean connecting;
+  private boolean tunnel;
+  private boolean closeAfterResponse;
+  private ResponseHead resp;
+  private int attempts;
+  private boolean attemptFailed;
+  private long attemptStartNanos;
+  private long responseHeadNanos;
+  private long sentNanos;
+  private boolean needClientFlush;
+  private boolean needUpstreamFlush;
+
+  // Pipelined messages behind the current exchange.
+  private ArrayDeque<Object> queued;
+  private boolean drainingQueue;
+
+  // Timer state.
+  private long timerAt;
+  private int timerGeneration;
+  private long idleSinceNanos;
+  private long headStartNanos;
+  private long lastClientReadNanos;
+  private long lastUpstreamReadNanos;
+
+  /**
+   * Creates the handler for one client connection.
+   *
+   * @param listener the listener's shared context
+   * @param decoder the connection's request decoder (for head timing and upgrades)
+   */
+  public HttpProxyHandler(ListenerContext listener, Http1Decoder decoder) {
+    this.listener = listener;
+    this.decoder = decoder;
+    decoder.headListener(this);
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    this.ch = ctx.channel();
+    this.loop = listener.loop(ch.eventLoop());
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    clientAddress = (InetSocketAddress) ch.remoteAddress();
+    refreshView();
+    ListenerConfig lc = view.config();
+    String ip = clientAddress.getAddress().getHostAddress();
+    int zone = ip.indexOf('%');
+    fwd =
+        new ForwardingInfo(
+            lc.forwarded(), zone >= 0 ? ip.substring(0, zone) : ip, listener.scheme());
+    listener.clients().add(ch);
+    idleSinceNanos = System.nanoTime();
+    armIdleTimer(idleSinceNanos);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closed = true;
+    if (up != null) {
+      // The response can't be delivered any more; the connection's state is unknown.
+      up.close();
+      up = null;
+    }
+    endAttempt(false);
+    releaseExchangeBuffers();
+    if (queued != null) {
+      for (Object o : queued) {
+        ReferenceCountUtil.release(o);
+      }
+      queued.clear();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException)) {
+      log.debug("client connection {} failed", ch, cause);
+    }
+    ctx.close();
+  }
+
+  /** Graceful shutdown: close now if idle, else after the current exchange. Call on the loop. */
+  public void closeWhenIdle() {
+    if (closed) {
+      return;
+    }
+    if (req == null && decoder.idle() && (queued == null || queued.isEmpty())) {
+      ch.close();
+    } else {
+      closeAfterResponse = true;
+    }
+  }
+
+  // ------------------------------------------------------------------ client side
+
+  @Override
+  public void headStarted() {
+    headStartNanos = System.nanoTime();
+    if (req == null) {
+      Snapshot s = snapshot;
+      long t = s == null ? 0 : view.config().timeouts().clientHeader().toNanos();
+      if (t > 0) {
+        arm(headStartNanos + t);
+      }
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf buf) {
+      if (tunnel) {
+        lastClientReadNanos = System.nanoTime();
+        if (up != null) {
+          up.channel().write(buf);
+          needUpstreamFlush = true;
+          if (!up.channel().isWritable()) {
+            pauseReading(PAUSE_UPSTREAM);
+          }
+        } else {
+          buf.release();
+        }
+      } else if (inCurrentBody()) {
+        requestBody(buf);
+      } else if (req != null || hasQueued()) {
+        enqueue(buf);
+      } else {
+        buf.release();
+      }
+    } else if (msg instanceof RequestHead head) {
+      if (req != null || hasQueued()) {
+        enqueue(head);
+      } else {
+        startRequest(head);
+      }
+    } else if (msg == BodyEnd.INSTANCE) {
+      if (inCurrentBody()) {
+        requestEnd();
+      } else if (req != null || hasQueued()) {
+        enqueue(msg);
+      }
+    } else if (msg instanceof HttpParseError error) {
+      if (inCurrentBody()) {
+        requestInvalid(error);
+      } else if (req != null || hasQueued()) {
+        enqueue(error);
+      } else {
+        rejectRequest(error.status(), error.reason());
+      }
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (needUpstreamFlush && up != null) {
+      needUpstreamFlush = false;
+      up.channel().flush();
+    }
+    if (needClientFlush) {
+      needClientFlush = false;
+      ch.flush();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ch.isWritable() && up != null) {
+      up.channel().config().setAutoRead(true);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  private boolean inCurrentBody() {
+    return req != null && !requestComplete && !hasQueued();
+  }
+
+  private boolean hasQueued() {
+    return queued != null && !queued.isEmpty();
+  }
+
+  private void enqueue(Object msg) {
+    if (queued == null) {
+      queued = new ArrayDeque<>();
+    }
+    queued.add(msg);
+    if (queued.size() >= QUEUE_LIMIT) {
+      pauseReading(PAUSE_QUEUE);
+    }
+  }
+
+  private void pauseReading(int reason) {
+    if (readPause == 0) {
+      ch.config().setAutoRead(false);
+    }
+    readPause |= reason;
+  }
+
+  private void resumeReading(int reason) {
+    if ((readPause & reason) == 0) {
+      return;
+    }
+    readPause &= ~reason;
+    if (readPause == 0 && !closed) {
+      ch.config().setAutoRead(true);
+    }
+  }
+
+  private void refreshView() {
+    Snapshot s = listener.controlPlane().current();
+    if (s != snapshot) {
+      ListenerView v = s.listener(listener.name());
+      if (v != null) {
+        view = v;
+      }
+      snapshot = s;
+    }
+  }
+
+  private void startRequest(RequestHead head) {
+    req = head;
+    resp = null;
+    attempts = 0;
+    requestComplete = !head.hasBody();
+    requestSent = false;
+    responseStarted = false;
+    responseComplete = false;
+    tunnel = false;
+    bodyBytesSent = false;
+    replayable = true;
+    replayBytes = 0;
+    closeAfterResponse |= !head.keepAlive() || listener.stopping();
+    lastClientReadNanos = System.nanoTime();
+    pick.reset(this);
+    refreshView();
+    pool = view.route(view.routesByHost() ? head.host() : null, head.path());
+    if (head.upgradeRequested()) {
+      pauseReading(PAUSE_UPGRADE);
+    }
+    attempt();
+  }
+
+  private void requestBody(ByteBuf buf) {
+    lastClientReadNanos = System.nanoTime();
+    if (responseComplete) {
+      buf.release(); // the backend already answered; the connection closes after the response
+      return;
+    }
+    if (up != null) {
+      keepForReplay(buf);
+      bodyBytesSent = true;
+      up.channel().write(buf);
+      needUpstreamFlush = true;
+      if (!up.channel().isWritable()) {
+        pauseReading(PAUSE_UPSTREAM);
+      }
+    } else {
+      pending.add(buf);
+      pendingBytes += buf.readableBytes();
+      if (pendingBytes > PENDING_LIMIT) {
+        pauseReading(PAUSE_PENDING);
+      }
+    }
+  }
+
+  private void requestEnd() {
+    requestComplete = true;
+    if (responseComplete) {
+      finishExchange();
+      return;
+    }
+    if (up != null) {
+      markSent();
+    }
+  }
+
+  private void markSent() {
+    requestSent = true;
+    sentNanos = System.nanoTime();
+    long t = pool.config().timeouts().response().toNanos();
+    if (t > 0 && !responseStarted) {
+      arm(sentNanos + t);
+    }
+  }
+
+  private void requestInvalid(HttpParseError error) {
+    // The body broke framing mid-stream: what was forwarded is incomplete; nothing can follow.
+    if (up != null) {
+      up.close();
+      up = null;
+    }
+    endAttempt(false);
+    if (!responseStarted) {
+      responseStarted = true;
+      closeAfterResponse = true;
+      ch.writeAndFlush(
+              HeadEncoder.errorResponse(
+                  ch.alloc(),
+                  error.status(),
+                  reasonPhrase(error.status()),
+                  error.reason(),
+                  true,
+                  null))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ch.close();
+    }
+    releaseExchangeBuffers();
+    req = null;
+  }
+
+  private void rejectRequest(int status, String reason) {
+    closed = true;
+    ch.writeAndFlush(
+            HeadEncoder.errorResponse(ch.alloc(), status, reasonPhrase(status), reason, true, null))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  // ------------------------------------------------------------------ attempts
+
+  private void attempt() {
+    Backend b = pool.picker().pick(pick);
+    if (b == null) {
+      respondError(503, "no backend available in pool '" + pool.name() + "'");
+      return;
+    }
+    backend = b;
+    attempts++;
+    attemptFailed = false;
+    attemptStartNanos = System.nanoTime();
+    b.load().requestStarted();
+    if (encodedHead == null) {
+      encodedHead =
+          HeadEncoder.encodeRequest(
+              ch.alloc(), req, fwd, b.address().toString().getBytes(StandardCharsets.US_ASCII));
+    }
+    PoolConfig pc = pool.config();
+    UpstreamPool upstreams = loop.poolFor(b);
+    upstreams.configure(
+        pc.connectionPool().maxIdlePerBackend(), pc.connectionPool().idleTimeout().toNanos());
+    UpstreamConnection c = upstreams.poll();
+    if (c != null) {
+      useConnection(c);
+      return;
+    }
+    connecting = true;
+    final RequestHead forRequest = req;
+    final int forAttempt = attempts;
+    ChannelFuture f = upstreams.connect((int) pc.timeouts().connect().toMillis());
+    f.addListener((ChannelFutureListener) future -> onConnect(future, forRequest, forAttempt));
+  }
+
+  private void onConnect(ChannelFuture future, RequestHead forRequest, int forAttempt) {
+    boolean current = !closed && req == forRequest && attempts == forAttempt && connecting;
+    if (future.isSuccess()) {
+      UpstreamConnection c = future.channel().pipeline().get(UpstreamConnection.class);
+      if (!current) {
+        c.release(true); // not wasted: the next request on this loop takes it
+        return;
+      }
+      connecting = false;
+      useConnection(c);
+    } else if (current) {
+      connecting = false;
+      Throwable cause = future.cause();
+      upstreamFailed(
+          cause instanceof ConnectTimeoutException
+              ? Failure.CONNECT_TIMEOUT
+              : Failure.CONNECT_REFUSED,
+          cause);
+    }
+  }
+
+  private void useConnection(UpstreamConnection c) {
+    up = c;
+    c.bind(this);
+    c.decoder().expectResponseTo(req.method(), req.upgradeRequested());
+    c.decoder().dechunk(req.version() < 11);
+    Channel uch = c.channel();
+    uch.write(encodedHead.retainedDuplicate());
+    if (replay != null) {
+      for (int i = 0; i < replay.size(); i++) {
+        uch.write(replay.get(i).retainedDuplicate());
+      }
+    }
+    ByteBuf b;
+    while ((b = pending.poll()) != null) {
+      keepForReplay(b);
+      bodyBytesSent = true;
+      uch.write(b);
+    }
+    pendingBytes = 0;
+    resumeReading(PAUSE_PENDING);
+    if (requestComplete) {
+      markSent();
+    }
+    uch.flush();
+    if (!uch.isWritable()) {
+      pauseReading(PAUSE_UPSTREAM);
+    }
+  }
+
+  private void keepForReplay(ByteBuf buf) {
+    if (!replayable) {
+      return;
+    }
+    int n = buf.readableBytes();
+    if (replayBytes + n > REPLAY_LIMIT) {
+      replayable = false;
+      releaseReplay();
+      return;
+    }
+    if (replay == null) {
+      replay = new ArrayList<>(4);
+    }
+    replay.add(buf.retainedDuplicate());
+    replayBytes += n;
+  }
+
+  private void upstreamFailed(Failure failure, Throwable cause) {
+    Backend failed = backend;
+    boolean reused = up != null && up.previousRequests() > 0;
+    if (up != null) {
+      up.close();
+      up = null;
+    }
+    attemptFailed = true;
+    endAttempt(true);
+    if (failed != null) {
+      pick.markTried(failed);
+    }
+    if (!closed && canRetry(failure, reused)) {
+      resumeReading(PAUSE_UPSTREAM);
+      attempt();
+      return;
+    }
+    String where = " (pool '" + pool.name() + "')";
+    switch (failure) {
+      case CONNECT_REFUSED ->
+          respondError(502, "could not connect to a backend" + where + ": " + describe(cause));
+      case CONNECT_TIMEOUT -> respondError(504, "timed out connecting to a backend" + where);
+      case CLOSED -> respondError(502, "backend closed the connection without a response" + where);
+      case RESPONSE_TIMEOUT ->
+          respondError(
+              504,
+              "backend did not respond within "
+                  + io.ballast.core.config.Durations.format(pool.config().timeouts().response())
+                  + where);
+      case INVALID_RESPONSE ->
+          respondError(502, "invalid response from backend" + where + ": " + describe(cause));
+    }
+  }
+
+  private static String describe(Throwable cause) {
+    if (cause == null) {
+      return "unknown error";
+    }
+    if (cause instanceof ConnectException) {
+      return "connection refused";
+    }
+    String m = cause.getMessage();
+    return m == null ? cause.getClass().getSimpleName() : m;
+  }
+
+  private boolean canRetry(Failure failure, boolean reusedConnection) {
+    if (attempts >= MAX_ATTEMPTS || responseStarted) {
+      return false;
+    }
+    if (bodyBytesSent && !replayable) {
+      return false;
+    }
+    return switch (failure) {
+      // Nothing reached the backend.
+      case CONNECT_REFUSED, CONNECT_TIMEOUT -> true;
+      // A keep-alive connection the backend closed just as we reused it, or an idempotent
+      // request that got no response byte.
+      case CLOSED -> reusedConnection || req.method().idempotent();
+      case RESPONSE_TIMEOUT, INVALID_RESPONSE -> false;
+    };
+  }
+
+  /** Ends the current attempt's accounting; reports the outcome to the balancer. */
+  private void endAttempt(boolean reportFailure) {
+    Backend b = backend;
+    if (b == null) {
+      return;
+    }
+    backend = null;
+    b.load().requestEnded();
+    if (reportFailure && pool != null) {
+      pool.picker().onResult(b, this);
+    }
+  }
+
+  // ------------------------------------------------------------------ upstream side
+
+  @Override
+  public void onResponseHead(UpstreamConnection c, ResponseHead head) {
+    long now = System.nanoTime();
+    lastUpstreamReadNanos = now;
+    int status = head.status();
+    if (status < 200) {
+      if (status != 101) {
+        // Interim responses (100 Continue, 103 Early Hints) go to HTTP/1.1 clients as they are.
+        if (req.version() >= 11) {
+          ch.write(
+              HeadEncoder.encodeResponse(ch.alloc(), head, ConnectionHeader.NONE, false, null));
+          needClientFlush = true;
+        }
+        return;
+      }
+    }
+    responseHeadNanos = now;
+    responseStarted = true;
+    resp = head;
+    releaseReplay();
+    replayable = false;
+    if (status == 101) {
+      tunnel = true;
+      ch.writeAndFlush(
+          HeadEncoder.encodeResponse(ch.alloc(), head, ConnectionHeader.UPGRADE, false, null));
+      resumeReading(PAUSE_UPGRADE);
+      decoder.startTunnel(ctx);
+      return;
+    }
+    if (req.upgradeRequested()) {
+      resumeReading(PAUSE_UPGRADE);
+      decoder.resumeHttp(ctx);
+    }
+    boolean dechunk = req.version() < 11 && head.chunked();
+    boolean close =
+        closeAfterResponse
+            || !requestComplete
+            || head.closeDelimited()
+            || dechunk
+            || listener.stopping();
+    closeAfterResponse = close;
+    ConnectionHeader connection =
+        close
+            ? ConnectionHeader.CLOSE
+            : req.version() < 11 ? ConnectionHeader.KEEP_ALIVE : ConnectionHeader.NONE;
+    ch.write(HeadEncoder.encodeResponse(ch.alloc(), head, connection, dechunk, null));
+    needClientFlush = true;
+    if (!head.hasBody()) {
+      onResponseEnd(c);
+    }
+  }
+
+  @Override
+  public void onResponseBody(UpstreamConnection c, ByteBuf body) {
+    lastUpstreamReadNanos = System.nanoTime();
+    ch.write(body);
+    needClientFlush = true;
+    if (!ch.isWritable()) {
+      c.channel().config().setAutoRead(false);
+    }
+  }
+
+  @Override
+  public void onResponseEnd(UpstreamConnection c) {
+    responseComplete = true;
+    Backend b = backend;
+    backend = null;
+    if (b != null) {
+      b.load().requestEnded();
+      pool.picker().onResult(b, this);
+    }
+    boolean reusable = resp.keepAlive() && requestSent && !resp.closeDelimited();
+    up = null;
+    c.release(reusable);
+    if (needClientFlush) {
+      needClientFlush = false;
+      ch.flush();
+    }
+    if (requestComplete) {
+      finishExchange();
+    } else {
+      // The backend answered before the whole request arrived: the client connection must close.
+      closeAfterResponse = true;
+      finishExchange();
+    }
+  }
+
+  @Override
+  public void onResponseInvalid(UpstreamConnection c, HttpParseError error) {
+    if (up != c) {
+      return;
+    }
+    up = null;
+    if (responseStarted) {
+      abortClient();
+      return;
+    }
+    upstreamFailed(Failure.INVALID_RESPONSE, new IOException(error.reason()));
+  }
+
+  @Override
+  public void onUpstreamClosed(UpstreamConnection c, Throwable cause) {
+    if (up != c) {
+      return;
+    }
+    if (tunnel) {
+      up = null;
+      endAttempt(false);
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    if (responseStarted) {
+      // Truncated response: the client can only learn it from the connection closing.
+      up = null;
+      abortClient();
+      return;
+    }
+    upstreamFailed(Failure.CLOSED, cause);
+  }
+
+  @Override
+  public void onUpstreamWritabilityChanged(UpstreamConnection c) {
+    if (c == up && c.channel().isWritable()) {
+      resumeReading(PAUSE_UPSTREAM);
+    }
+  }
+
+  @Override
+  public void onUpstreamReadComplete(UpstreamConnection c) {
+    if (needClientFlush) {
+      needClientFlush = false;
+      ch.flush();
+    }
+  }
+
+  private void abortClient() {
+    attemptFailed = true;
+    endAttempt(true);
+    closed = true;
+    ch.close();
+  }
+
+  // ------------------------------------------------------------------ completion
+
+  private void respondError(int status, String message) {
+    if (responseStarted) {
+      abortClient();
+      return;
+    }
+    responseStarted = true;
+    responseComplete = true;
+    boolean close = closeAfterResponse || !requestComplete || listener.stopping();
+    closeAfterResponse = close;
+    ch.writeAndFlush(
+        HeadEncoder.errorResponse(
+            ch.alloc(),
+            status,
+            reasonPhrase(status),
+            status + " " + reasonPhrase(status) + ": " + message,
+            close,
+            null));
+    finishExchange();
+  }
+
+  private void finishExchange() {
+    releaseExchangeBuffers();
+    req = null;
+    pool = null;
+    resp = null;
+    if (closeAfterResponse || closed) {
+      closed = true;
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    idleSinceNanos = System.nanoTime();
+    armIdleTimer(idleSinceNanos);
+    resumeReading(PAUSE_PENDING | PAUSE_UPSTREAM);
+    drainQueue();
+  }
+
+  private void drainQueue() {
+    if (drainingQueue || queued == null) {
+      return;
+    }
+    drainingQueue = true;
+    try {
+      Object msg;
+      while (!closed && (req == null || inCurrentBody()) && (msg = queued.poll()) != null) {
+        dispatchQueued(msg);
+      }
+      if (queued.size() < QUEUE_LIMIT) {
+        resumeReading(PAUSE_QUEUE);
+      }
+    } finally {
+      drainingQueue = false;
+    }
+  }
+
+  private void dispatchQueued(Object msg) {
+    if (msg instanceof RequestHead head) {
+      startRequest(head);
+    } else if (msg instanceof ByteBuf buf) {
+      if (req != null && !requestComplete) {
+        requestBody(buf);
+      } else {
+        buf.release();
+      }
+    } else if (msg == BodyEnd.INSTANCE) {
+      if (req != null && !requestComplete) {
+        requestEnd();
+      }
+    } else if (msg instanceof HttpParseError error) {
+      if (req != null && !requestComplete) {
+        requestInvalid(error);
+      } else {
+        rejectRequest(error.status(), error.reason());
+      }
+    }
+  }
+
+  private void releaseExchangeBuffers() {
+    if (encodedHead != null) {
+      encodedHead.release();
+      encodedHead = null;
+    }
+    releaseReplay();
+    ByteBuf b;
+    while ((b = pending.poll()) != null) {
+      b.release();
+    }
+    pendingBytes = 0;
+  }
+
+  private void releaseReplay() {
+    if (replay != null) {
+      for (int i = 0; i < replay.size(); i++) {
+        replay.get(i).release();
+      }
+      replay.clear();
+    }
+    replayBytes = 0;
+  }
+
+  // ------------------------------------------------------------------ timers
+
+  private void armIdleTimer(long now) {
+    long t = view.config().timeouts().idle().toNanos();
+    if (t > 0) {
+      arm(now + t);
+    }
+  }
+
+  private void arm(long deadline) {
+    if (timerAt != 0 && timerAt <= deadline) {
+      return; // an earlier check is already scheduled; it will re-arm
+    }
+    timerAt = deadline;
+    final int generation = ++timerGeneration;
+    long delay = Math.max(0, deadline - System.nanoTime());
+    ch.eventLoop().schedule(() -> onTimer(generation), delay, TimeUnit.NANOSECONDS);
+  }
+
+  private void onTimer(int generation) {
+    if (generation != timerGeneration || closed) {
+      return;
+    }
+    timerAt = 0;
+    long now = System.nanoTime();
+    long next = checkDeadlines(now);
+    if (next != 0 && !closed) {
+      arm(next);
+    }
+  }
+
+  /** Acts on expired deadlines; returns the next deadline to check, or 0. */
+  private long checkDeadlines(long now) {
+    ListenerConfig lc = view.config();
+    if (req == null) {
+      if (decoder.inHead()) {
+        long t = lc.timeouts().clientHeader().toNanos();
+        if (t > 0) {
+          if (now - headStartNanos >= t) {
+            rejectRequest(408, "request header not received in time");
+            return 0;
+          }
+          return headStartNanos + t;
+        }
+      }
+      long t = lc.timeouts().idle().toNanos();
+      if (t > 0) {
+        if (now - idleSinceNanos >= t) {
+          closed = true;
+          ch.close();
+          return 0;
+        }
+        return idleSinceNanos + t;
+      }
+      return 0;
+    }
+    long next = Long.MAX_VALUE;
+    if (tunnel) {
+      long t = lc.timeouts().idle().toNanos();
+      if (t > 0) {
+        long last = Math.max(lastClientReadNanos, lastUpstreamReadNanos);
+        if (now - last >= t) {
+          if (up != null) {
+            up.close();
+            up = null;
+          }
+          closed = true;
+          ch.close();
+          return 0;
+        }
+        next = last + t;
+      }
+      return next == Long.MAX_VALUE ? 0 : next;
+    }
+    if (!requestComplete && !responseComplete) {
+      long t = lc.timeouts().clientBody().toNanos();
+      if (t > 0) {
+        if (now - lastClientReadNanos >= t) {
+          if (up != null) {
+            up.close();
+            up = null;
+          }
+          endAttempt(false);
+          if (!responseStarted) {
+            responseStarted = true;
+            closed = true;
+            ch.writeAndFlush(
+                    HeadEncoder.errorResponse(
+                        ch.alloc(),
+                        408,
+                        reasonPhrase(408),
+                        "request body not received in time",
+                        true,
+                        null))
+                .addListener(ChannelFutureListener.CLOSE);
+          } else {
+            closed = true;
+            ch.close();
+          }
+          return 0;
+        }
+        next = Math.min(next, lastClientReadNanos + t);
+      }
+    }
+    PoolConfig pc = pool.config();
+    if (requestSent && !responseStarted && up != null) {
+      long t = pc.timeouts().response().toNanos();
+      if (t > 0) {
+        if (now - sentNanos >= t) {
+          upstreamFailed(Failure.RESPONSE_TIMEOUT, null);
+          return req == null ? 0 : now + 1_000_000L;
+        }
+        next = Math.min(next, sentNanos + t);
+      }
+    }
+    if (responseStarted && !responseComplete && up != null) {
+      long t = pc.timeouts().idle().toNanos();
+      if (t > 0) {
+        if (now - lastUpstreamReadNanos >= t) {
+          up.close();
+          up = null;
+          abortClient();
+          return 0;
+        }
+        next = Math.min(next, lastUpstreamReadNanos + t);
+      }
+    }
+    if (next == Long.MAX_VALUE) {
+      // Waiting on something without a deadline (connect has its own); look again later.
+      return now + TimeUnit.SECONDS.toNanos(1);
+    }
+    return next;
+  }
+
+  // ------------------------------------------------------------------ RequestInfo / RequestResult
+
+  @Override
+  public InetSocketAddress clientAddress() {
+    return clientAddress;
+  }
+
+  @Override
+  public CharSequence header(CharSequence name) {
+    return req == null ? null : req.header(name);
+  }
+
+  @Override
+  public CharSequence cookie(CharSequence name) {
+    return req == null ? null : req.cookie(name);
+  }
+
+  @Override
+  public CharSequence uri() {
+    return req == null ? null : req.target();
+  }
+
+  @Override
+  public CharSequence queryParameter(CharSequence name) {
+    return req == null ? null : req.queryParameter(name);
+  }
+
+  @Override
+  public long latencyNanos() {
+    return attemptFailed
+        ? System.nanoTime() - attemptStartNanos
+        : responseHeadNanos - attemptStartNanos;
+  }
+
+  @Override
+  public int status() {
+    return attemptFailed || resp == null ? 0 : resp.status();
+  }
+
+  @Override
+  public boolean failed() {
+    return attemptFailed;
+  }
+
+  @Override
+  public CharSequence responseHeader(CharSequence name) {
+    return attemptFailed || resp == null ? null : resp.header(name);
+  }
+
+  static String reasonPhrase(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 408 -> "Request Timeout";
+      case 413 -> "Content Too Large";
+      case 414 -> "URI Too Long";
+      case 417 -> "Expectation Failed";
+      case 431 -> "Request Header Fields Too Large";
+      case 501 -> "Not Implemented";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
+      case 505 -> "HTTP Version Not Supported";
+      default -> "Error";
+    };
+  }
+}

@@ -1,0 +1,369 @@
+package io.ballast.testing;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real HTTP/1.1 backend for tests, built on Netty's stock codec (so the proxy's own codec is
+ * checked against an independent implementation). Listens on 127.0.0.1 on a free port.
+ *
+ * <p>Endpoints: {@code /healthz}; {@code /echo} (streams the request body back); {@code /upload}
+ * (counts body bytes, answers the count); {@code /download?bytes=N[&chunked=true]} (streams N bytes
+ * with back-pressure); {@code /delay?ms=N}; {@code /status?code=N}; {@code /headers} (the request
+ * head as received); anything else answers the backend's id. Every response carries {@code
+ * X-Backend: id}. {@link #mode(Mode)} makes it misbehave.
+ */
+public final class TestBackend implements AutoCloseable {
+
+  /** How the backend behaves. */
+  public enum Mode {
+    /** Answers normally. */
+    NORMAL,
+    /** Answers 503 to everything but {@code /healthz}. */
+    UNAVAILABLE,
+    /** Accepts connections and reads requests but never answers. */
+    BLACK_HOLE,
+    /** Closes every connection as soon as a request arrives. */
+    RESET
+  }
+
+  private final String id;
+  private final EventLoopGroup group;
+  private final Channel server;
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger connectionsAccepted = new AtomicInteger();
+  private final AtomicLong bytesReceived = new AtomicLong();
+  private volatile Mode mode = Mode.NORMAL;
+  private volatile long delayMillis;
+
+  private TestBackend(String id, int port) {
+    this.id = id;
+    this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    this.server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    connections.add(ch);
+                    connectionsAccepted.incrementAndGet();
+                    ch.pipeline().addLast(new HttpServerCodec(8192, 65536, 65536));
+                    ch.pipeline().addLast(new Handler());
+                  }
+                })
+            .bind(new InetSocketAddress("127.0.0.1", port))
+            .syncUninterruptibly()
+            .channel();
+  }
+
+  /** Starts a backend with this id on a free port. */
+  public static TestBackend start(String id) {
+    return new TestBackend(id, 0);
+  }
+
+  /** Starts a backend with this id on a given port (to restart one on the same address). */
+  public static TestBackend start(String id, int port) {
+    return new TestBackend(id, port);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public int port() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /** {@code 127.0.0.1:port}. */
+  public String address() {
+    return "127.0.0.1:" + port();
+  }
+
+  /** Requests received (health checks included). */
+  public int requests() {
+    return requests.get();
+  }
+
+  /** Connections accepted so far. */
+  public int connectionsAccepted() {
+    return connectionsAccepted.get();
+  }
+
+  /** Connections open right now. */
+  public int openConnections() {
+    return connections.size();
+  }
+
+  /** Body bytes received so far. */
+  public long bytesReceived() {
+    return bytesReceived.get();
+  }
+
+  /** Changes how the backend behaves from now on. */
+  public TestBackend mode(Mode mode) {
+    this.mode = mode;
+    return this;
+  }
+
+  /** Delays every answer (but {@code /healthz}) by this many milliseconds. */
+  public TestBackend delay(long millis) {
+    this.delayMillis = millis;
+    return this;
+  }
+
+  /** Closes every open connection (the listener stays). */
+  public void dropConnections() {
+    connections.close().awaitUninterruptibly();
+  }
+
+  @Override
+  public void close() {
+    server.close().syncUninterruptibly();
+    connections.close().awaitUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private final class Handler extends ChannelInboundHandlerAdapter {
+    private HttpRequest request;
+    private String path;
+    private Map<String, java.util.List<String>> params;
+    private boolean echo;
+    private long uploaded;
+    private boolean keepAlive;
+    private boolean ignore;
+    private Streamer streamer;
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (streamer != null && ctx.channel().isWritable()) {
+        streamer.run();
+      }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      try {
+        if (msg instanceof HttpRequest req) {
+          requests.incrementAndGet();
+          request = req;
+          QueryStringDecoder q = new QueryStringDecoder(req.uri());
+          path = q.path();
+          params = q.parameters();
+          keepAlive = HttpUtil.isKeepAlive(req);
+          uploaded = 0;
+          echo = false;
+          ignore = false;
+          Mode m = mode;
+          if (m == Mode.RESET && !path.equals("/healthz")) {
+            ignore = true;
+            ctx.close();
+            return;
+          }
+          if (m == Mode.BLACK_HOLE) {
+            ignore = true;
+            return;
+          }
+          if (path.equals("/echo")) {
+            echo = true;
+            HttpResponse resp =
+                new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            resp.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            resp.headers().set("X-Backend", id);
+            String ct = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
+            if (ct != null) {
+              resp.headers().set(HttpHeaderNames.CONTENT_TYPE, ct);
+            }
+            ctx.write(resp);
+          }
+        }
+        if (ignore) {
+          return;
+        }
+        if (msg instanceof HttpContent content) {
+          int n = content.content().readableBytes();
+          uploaded += n;
+          bytesReceived.addAndGet(n);
+          if (echo) {
+            if (n > 0) {
+              ctx.write(new DefaultHttpContent(content.content().retain()));
+            }
+            if (content instanceof LastHttpContent) {
+              ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(closeIfNeeded());
+            } else if (!ctx.channel().isWritable()) {
+              ctx.flush();
+            }
+            return;
+          }
+          if (content instanceof LastHttpContent) {
+            respond(ctx);
+          }
+        }
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      ctx.flush();
+    }
+
+    private ChannelFutureListener closeIfNeeded() {
+      return keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE;
+    }
+
+    private String param(String name, String def) {
+      java.util.List<String> v = params.get(name);
+      return v == null || v.isEmpty() ? def : v.get(0);
+    }
+
+    private void respond(ChannelHandlerContext ctx) {
+      if (path.equals("/healthz")) {
+        send(ctx, HttpResponseStatus.OK, "ok\n");
+        return;
+      }
+      if (mode == Mode.UNAVAILABLE) {
+        send(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, id + " unavailable\n");
+        return;
+      }
+      long delay = Long.parseLong(param("ms", "0"));
+      if (!path.equals("/delay")) {
+        delay = 0;
+      }
+      delay += delayMillis;
+      if (delay > 0) {
+        ctx.executor().schedule(() -> respondNow(ctx), delay, TimeUnit.MILLISECONDS);
+      } else {
+        respondNow(ctx);
+      }
+    }
+
+    private void respondNow(ChannelHandlerContext ctx) {
+      switch (path) {
+        case "/upload" -> send(ctx, HttpResponseStatus.OK, Long.toString(uploaded) + "\n");
+        case "/status" ->
+            send(
+                ctx, HttpResponseStatus.valueOf(Integer.parseInt(param("code", "200"))), id + "\n");
+        case "/headers" -> {
+          StringBuilder sb = new StringBuilder();
+          sb.append(request.method())
+              .append(' ')
+              .append(request.uri())
+              .append(' ')
+              .append(request.protocolVersion())
+              .append('\n');
+          for (Map.Entry<String, String> h : request.headers()) {
+            sb.append(h.getKey()).append(": ").append(h.getValue()).append('\n');
+          }
+          send(ctx, HttpResponseStatus.OK, sb.toString());
+        }
+        case "/download" -> download(ctx);
+        default -> send(ctx, HttpResponseStatus.OK, id + "\n");
+      }
+    }
+
+    private void send(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {
+      ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+      FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+      resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+      resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+      resp.headers().set("X-Backend", id);
+      if (!keepAlive) {
+        resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      }
+      ctx.writeAndFlush(resp).addListener(closeIfNeeded());
+    }
+
+    private void download(ChannelHandlerContext ctx) {
+      long total = Long.parseLong(param("bytes", "0"));
+      boolean chunked = Boolean.parseBoolean(param("chunked", "false"));
+      HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      resp.headers().set("X-Backend", id);
+      resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
+      if (chunked) {
+        resp.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      } else {
+        resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, total);
+      }
+      ctx.write(resp);
+      streamer = new Streamer(ctx, total, this);
+      streamer.run();
+    }
+  }
+
+  /** Writes N bytes in 64 KiB pieces, waiting for writability (bounded memory). */
+  private final class Streamer implements Runnable {
+    private static final int PIECE = 64 * 1024;
+    private final ChannelHandlerContext ctx;
+    private final Handler owner;
+    private long left;
+
+    Streamer(ChannelHandlerContext ctx, long total, Handler owner) {
+      this.ctx = ctx;
+      this.left = total;
+      this.owner = owner;
+    }
+
+    @Override
+    public void run() {
+      Channel ch = ctx.channel();
+      while (left > 0 && ch.isActive()) {
+        if (!ch.isWritable()) {
+          ctx.flush(); // resumed from channelWritabilityChanged
+          return;
+        }
+        int n = (int) Math.min(PIECE, left);
+        ByteBuf b = ctx.alloc().buffer(n);
+        b.writerIndex(n); // contents don't matter; the length does
+        left -= n;
+        ctx.write(new DefaultHttpContent(b));
+      }
+      if (ch.isActive() && owner.streamer == this) {
+        owner.streamer = null;
+        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      }
+    }
+  }
+}
