@@ -44,6 +44,16 @@ public record HostPort(String host, int port) {
       portText = s.substring(close + 2);
     } else {
       int colon = s.lastIndexOf(':');
+      if (colon < 0 && !s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
+        throw new IllegalArgumentException(
+            "'"
+                + text
+                + "' is not host:port (missing the host: 0.0.0.0:"
+                + s
+                + " or :"
+                + s
+                + " for every interface)");
+      }
       if (colon < 0) {
         throw new IllegalArgumentException("'" + text + "' is not host:port (missing ':port')");
       }
