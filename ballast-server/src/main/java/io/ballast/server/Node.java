@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Ballast node: the control plane with its serial executor, the data plane, and (as
- * later parts land) the admin listener and health checkers. {@link #start} either returns a
- * node serving every listener or fails without leaving anything running.
+ * A running Ballast node: the control plane with its serial executor, the data plane, and (as later
+ * parts land) the admin listener and health checkers. {@link #start} either returns a node serving
+ * every listener or fails without leaving anything running.
  */
 public final class Node implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Node.class);

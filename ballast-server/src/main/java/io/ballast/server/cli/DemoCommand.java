@@ -1,0 +1,148 @@
+package io.ballast.server.cli;
+
+import io.ballast.core.balance.BalancerRegistry;
+import io.ballast.core.config.BallastConfig;
+import io.ballast.core.config.ConfigException;
+import io.ballast.core.config.ConfigLoader;
+import io.ballast.server.Node;
+import io.ballast.server.demo.DemoBackend;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ballast demo}: the embedded default. Starts demo backends inside the process (standing in
+ * for VMs on two hosts), a balancer in front of them, and prints what to try.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the embedded demo: backends, balancer, things to try.",
+      "",
+      "Starts N backends inside this process (standing in for VMs on two hosts) behind a",
+      "balancer on 127.0.0.1:PORT and prints curl lines to try. Stop with Ctrl-C."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--backends",
+      defaultValue = "3",
+      description = "number of demo backends (default: ${DEFAULT-VALUE})")
+  int backends;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "balancer port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+  int port;
+
+  @Option(
+      names = "--algorithm",
+      defaultValue = "round-robin",
+      description = "balancing algorithm (default: ${DEFAULT-VALUE})")
+  String algorithm;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (backends < 1 || backends > 200) {
+      err.println("--backends must be 1..200");
+      return 2;
+    }
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("demo-backends", true), NioIoHandler.newFactory());
+    List<DemoBackend> started = new ArrayList<>();
+    for (int i = 1; i <= backends; i++) {
+      String host = i % 2 == 1 ? "hv-a" : "hv-b";
+      started.add(
+          new DemoBackend("web-" + i, "web-" + i, host, 0, group, NioServerSocketChannel.class));
+    }
+    BallastConfig config;
+    try {
+      config = ConfigLoader.parse(yaml(started), "<demo>", BalancerRegistry.defaults());
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
+    Node node;
+    try {
+      node = Node.start(config);
+    } catch (IllegalStateException e) {
+      err.println("demo not started: " + e.getMessage());
+      err.println("(is something else on 127.0.0.1:" + port + "? try --port)");
+      for (DemoBackend b : started) {
+        b.close();
+      }
+      group.shutdownGracefully();
+      return 1;
+    }
+    int p = node.proxy().port("web");
+    String base = "http://127.0.0.1:" + p;
+    out.println();
+    out.println("Ballast demo is running.");
+    out.printf(
+        "  balancer  %s/  (pool 'web', algorithm %s, %d backends)%n", base, algorithm, backends);
+    for (DemoBackend b : started) {
+      out.printf(
+          "  backend   %-8s 127.0.0.1:%d  (vm %s on host %s)%n",
+          b.id(), b.port(), b.vm(), b.host());
+    }
+    out.println();
+    out.println("Try:");
+    out.println(
+        "  curl -s " + base + "/                                   # answered by one backend");
+    out.println("  for i in $(seq 6); do curl -s " + base + "/; done        # watch the rotation");
+    out.println(
+        "  curl -si " + base + "/ | grep -i x-backend             # which backend answered");
+    out.println("  curl -s '" + base + "/work?ms=250'                      # a slow request");
+    out.println(
+        "  curl -si -H 'Transfer-Encoding: chunked' -H 'Content-Length: 3' "
+            + base
+            + "/  # rejected: 400");
+    out.println();
+    out.println("Stop with Ctrl-C.");
+    out.flush();
+    Signals.onTermination(node);
+    Main.keepRunning = true;
+    node.awaitStopped();
+    return 0;
+  }
+
+  private String yaml(List<DemoBackend> started) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("node: { name: demo, shutdown-grace: 5s }\n");
+    sb.append("admin: { enabled: false }\n");
+    sb.append("listeners:\n");
+    sb.append("  - { name: web, listen: 127.0.0.1:").append(port).append(", pool: web }\n");
+    sb.append("pools:\n");
+    sb.append("  - name: web\n");
+    sb.append("    algorithm: ").append(algorithm).append('\n');
+    sb.append("    timeouts: { connect: 1s, response: 70s }\n");
+    sb.append("    backends:\n");
+    for (DemoBackend b : started) {
+      sb.append("      - { id: ")
+          .append(b.id())
+          .append(", address: 127.0.0.1:")
+          .append(b.port())
+          .append(", vm: ")
+          .append(b.vm())
+          .append(", host: ")
+          .append(b.host())
+          .append(" }\n");
+    }
+    return sb.toString();
+  }
+}
