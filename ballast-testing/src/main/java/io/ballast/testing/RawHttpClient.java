@@ -93,6 +93,15 @@ public final class RawHttpClient implements AutoCloseable {
     return read(false);
   }
 
+  /** Reads exactly n raw bytes (after an upgrade, say). */
+  public byte[] readBytes(int n) throws IOException {
+    byte[] b = in.readNBytes(n);
+    if (b.length < n) {
+      throw new IOException("connection closed after " + b.length + " of " + n + " bytes");
+    }
+    return b;
+  }
+
   /** Whether the server closed the connection (reads EOF within the timeout). */
   public boolean closedByServer() throws IOException {
     try {

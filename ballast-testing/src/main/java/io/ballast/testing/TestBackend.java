@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -89,7 +90,8 @@ public final class TestBackend implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     connections.add(ch);
                     connectionsAccepted.incrementAndGet();
-                    ch.pipeline().addLast(new HttpServerCodec(8192, 65536, 65536));
+                    ch.pipeline().addLast("codec", new HttpServerCodec(8192, 65536, 65536));
+                    ch.pipeline().addLast(new HttpServerExpectContinueHandler());
                     ch.pipeline().addLast(new Handler());
                   }
                 })
@@ -205,6 +207,11 @@ public final class TestBackend implements AutoCloseable {
             ignore = true;
             return;
           }
+          if ("echo".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE))) {
+            upgrade(ctx);
+            ignore = true;
+            return;
+          }
           if (path.equals("/echo")) {
             echo = true;
             HttpResponse resp =
@@ -259,6 +266,29 @@ public final class TestBackend implements AutoCloseable {
       return v == null || v.isEmpty() ? def : v.get(0);
     }
 
+    /** Switches to a raw byte echo after a 101 (a stand-in for WebSocket). */
+    private void upgrade(ChannelHandlerContext ctx) {
+      FullHttpResponse resp =
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.SWITCHING_PROTOCOLS);
+      resp.headers().set(HttpHeaderNames.UPGRADE, "echo");
+      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      ctx.writeAndFlush(resp)
+          .addListener(
+              f -> {
+                ctx.pipeline().remove("codec");
+                ctx.pipeline()
+                    .replace(
+                        this,
+                        "echo",
+                        new ChannelInboundHandlerAdapter() {
+                          @Override
+                          public void channelRead(ChannelHandlerContext c, Object msg) {
+                            c.writeAndFlush(msg);
+                          }
+                        });
+              });
+    }
+
     private void respond(ChannelHandlerContext ctx) {
       if (path.equals("/healthz")) {
         send(ctx, HttpResponseStatus.OK, "ok\n");
@@ -300,6 +330,19 @@ public final class TestBackend implements AutoCloseable {
           send(ctx, HttpResponseStatus.OK, sb.toString());
         }
         case "/download" -> download(ctx);
+        case "/hop" -> {
+          // Hop-by-hop fields a proxy must not pass on, next to one it must.
+          ByteBuf content = Unpooled.copiedBuffer("hop\n", StandardCharsets.UTF_8);
+          FullHttpResponse resp =
+              new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, content);
+          resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+          resp.headers().set(HttpHeaderNames.CONNECTION, "X-Private");
+          resp.headers().set("X-Private", "secret");
+          resp.headers().set("Keep-Alive", "timeout=5");
+          resp.headers().set("Proxy-Connection", "keep-alive");
+          resp.headers().set("X-Kept", "yes");
+          ctx.writeAndFlush(resp);
+        }
         default -> send(ctx, HttpResponseStatus.OK, id + "\n");
       }
     }

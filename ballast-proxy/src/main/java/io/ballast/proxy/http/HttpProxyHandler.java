@@ -806,11 +806,17 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     drainingQueue = true;
     try {
       Object msg;
-      while (!closed && (req == null || inCurrentBody()) && (msg = queued.poll()) != null) {
+      // Queued messages are in arrival order: after a head come its own body parts.
+      while (!closed && (req == null || !requestComplete) && (msg = queued.poll()) != null) {
         dispatchQueued(msg);
       }
       if (queued.size() < QUEUE_LIMIT) {
         resumeReading(PAUSE_QUEUE);
+      }
+      // Not inside a client read: nothing else will flush what the queue wrote.
+      if (needUpstreamFlush && up != null) {
+        needUpstreamFlush = false;
+        up.channel().flush();
       }
     } finally {
       drainingQueue = false;
