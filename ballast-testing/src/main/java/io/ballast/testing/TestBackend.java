@@ -173,6 +173,7 @@ public final class TestBackend implements AutoCloseable {
     private Map<String, java.util.List<String>> params;
     private boolean echo;
     private long uploaded;
+    private final java.util.zip.CRC32 crc = new java.util.zip.CRC32();
     private boolean keepAlive;
     private boolean ignore;
     private Streamer streamer;
@@ -195,6 +196,7 @@ public final class TestBackend implements AutoCloseable {
           params = q.parameters();
           keepAlive = HttpUtil.isKeepAlive(req);
           uploaded = 0;
+          crc.reset();
           echo = false;
           ignore = false;
           Mode m = mode;
@@ -231,6 +233,9 @@ public final class TestBackend implements AutoCloseable {
         if (msg instanceof HttpContent content) {
           int n = content.content().readableBytes();
           uploaded += n;
+          if (path.equals("/upload-crc")) {
+            crc.update(content.content().nioBuffer());
+          }
           bytesReceived.addAndGet(n);
           if (echo) {
             if (n > 0) {
@@ -313,6 +318,8 @@ public final class TestBackend implements AutoCloseable {
     private void respondNow(ChannelHandlerContext ctx) {
       switch (path) {
         case "/upload" -> send(ctx, HttpResponseStatus.OK, Long.toString(uploaded) + "\n");
+        case "/upload-crc" ->
+            send(ctx, HttpResponseStatus.OK, uploaded + " " + crc.getValue() + "\n");
         case "/status" ->
             send(
                 ctx, HttpResponseStatus.valueOf(Integer.parseInt(param("code", "200"))), id + "\n");
@@ -376,9 +383,22 @@ public final class TestBackend implements AutoCloseable {
     }
   }
 
+  /** The bytes {@code /download} repeats: byte i of each 64 KiB piece is {@code (i * 31 + 7)}. */
+  public static final int PATTERN_PERIOD = 64 * 1024;
+
+  private static final ByteBuf PATTERN = pattern();
+
+  private static ByteBuf pattern() {
+    byte[] b = new byte[PATTERN_PERIOD];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) (i * 31 + 7);
+    }
+    return Unpooled.unreleasableBuffer(Unpooled.directBuffer(b.length).writeBytes(b));
+  }
+
   /** Writes N bytes in 64 KiB pieces, waiting for writability (bounded memory). */
   private final class Streamer implements Runnable {
-    private static final int PIECE = 64 * 1024;
+    private static final int PIECE = PATTERN_PERIOD;
     private final ChannelHandlerContext ctx;
     private final Handler owner;
     private long left;
@@ -398,10 +418,9 @@ public final class TestBackend implements AutoCloseable {
           return;
         }
         int n = (int) Math.min(PIECE, left);
-        ByteBuf b = ctx.alloc().buffer(n);
-        b.writerIndex(n); // contents don't matter; the length does
         left -= n;
-        ctx.write(new DefaultHttpContent(b));
+        // Every 64 KiB piece carries the same pattern, so a client can verify what it received.
+        ctx.write(new DefaultHttpContent(PATTERN.retainedSlice(0, n)));
       }
       if (ch.isActive() && owner.streamer == this) {
         owner.streamer = null;
