@@ -19,9 +19,6 @@ import java.util.random.RandomGenerator;
  * by weight.
  */
 public final class LeastLoadedPicker implements Picker {
-  /** Draws per candidate before giving up on finding a distinct, untried one. */
-  private static final int DRAWS = 4;
-
   private final Backend[] backends;
   private final int[] weights;
   private final AliasTable alias;
@@ -78,14 +75,13 @@ public final class LeastLoadedPicker implements Picker {
   }
 
   private Backend sample(RandomGenerator random, PickContext context) {
-    boolean avoid = context.triedCount() > 0;
-    int best = draw(random, context, avoid, -1);
+    int best = Candidates.draw(alias, backends, random, context, -1);
     if (best < 0) {
       return Retry.untriedFrom(backends, alias.sample(random), context);
     }
     long bestLoad = backends[best].load().inflight();
     for (int c = 1; c < choices; c++) {
-      int j = draw(random, context, avoid, best);
+      int j = Candidates.draw(alias, backends, random, context, best);
       if (j < 0) {
         continue;
       }
@@ -96,16 +92,5 @@ public final class LeastLoadedPicker implements Picker {
       }
     }
     return backends[best];
-  }
-
-  /** A weighted draw that is not {@code not} and not tried; -1 after {@link #DRAWS} misses. */
-  private int draw(RandomGenerator random, PickContext context, boolean avoid, int not) {
-    for (int d = 0; d < DRAWS; d++) {
-      int j = alias.sample(random);
-      if (j != not && !(avoid && context.tried(backends[j]))) {
-        return j;
-      }
-    }
-    return -1;
   }
 }

@@ -4,6 +4,7 @@ import io.ballast.core.balance.PickContext;
 import io.ballast.core.balance.Picker;
 import io.ballast.core.balance.RequestResult;
 import io.ballast.core.balance.internal.AliasTable;
+import io.ballast.core.balance.internal.Candidates;
 import io.ballast.core.balance.internal.Endpoints;
 import io.ballast.core.balance.internal.Retry;
 import io.ballast.core.model.Backend;
@@ -14,8 +15,6 @@ import java.util.random.RandomGenerator;
 
 /** Compares two weighted candidates on {@code latency × (inflight + 1) / weight}. */
 final class P2cEwmaPicker implements Picker {
-  private static final int DRAWS = 4;
-
   private final Backend[] backends;
   private final int[] weights;
   private final PeakEwma[] ewmas;
@@ -53,12 +52,11 @@ final class P2cEwmaPicker implements Picker {
       return backends[0];
     }
     RandomGenerator random = context.random();
-    boolean avoid = context.triedCount() > 0;
-    int a = draw(random, context, avoid, -1);
+    int a = Candidates.draw(alias, backends, random, context, -1);
     if (a < 0) {
       return Retry.untriedFrom(backends, alias.sample(random), context);
     }
-    int b = draw(random, context, avoid, a);
+    int b = Candidates.draw(alias, backends, random, context, a);
     if (b < 0) {
       return backends[a];
     }
@@ -81,16 +79,6 @@ final class P2cEwmaPicker implements Picker {
     double costA = la * (backends[a].load().inflight() + 1) * weights[b];
     double costB = lb * (backends[b].load().inflight() + 1) * weights[a];
     return costB < costA ? backends[b] : backends[a];
-  }
-
-  private int draw(RandomGenerator random, PickContext context, boolean avoid, int not) {
-    for (int d = 0; d < DRAWS; d++) {
-      int j = alias.sample(random);
-      if (j != not && !(avoid && context.tried(backends[j]))) {
-        return j;
-      }
-    }
-    return -1;
   }
 
   @Override

@@ -14,8 +14,9 @@ import io.ballast.core.config.OptionReader;
  * {@code ring-hash}: ketama-style consistent hashing. Each backend owns points on a 64-bit ring in
  * proportion to its weight; a request goes to the first point at or after its key's hash (O(log
  * points)). Adding or removing a backend moves only the keys between its points and their
- * neighbours, about 1/N of them. Sized as Envoy does: the lightest backend gets at least {@code
- * min-ring-size × its weight share} points, up to {@code max-ring-size} in all.
+ * neighbours, about 1/N of them. The ring has between {@code min-ring-size} and twice that many
+ * points (a power of two per unit of weight, so that pool changes do not resize it), each backend
+ * at least one, and at most about {@code max-ring-size}.
  *
  * <p>With {@code hash-balance-factor}, a key whose backend is over its bound walks on to the next
  * points of the ring (HAProxy's behaviour) until a backend has room.

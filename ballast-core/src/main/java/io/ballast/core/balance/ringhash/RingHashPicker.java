@@ -33,31 +33,44 @@ final class RingHashPicker extends HashPicker {
     if (n >= (1 << INDEX_BITS)) {
       throw new IllegalArgumentException("too many backends for a hash ring: " + n);
     }
-    double total = e.totalWeight();
-    double minShare = 1.0;
-    for (int w : e.weights()) {
-      minShare = Math.min(minShare, w / total);
+    double perWeight = pointsPerWeight(e.totalWeight(), minRingSize, maxRingSize);
+    long[] counts = new long[n];
+    long points = 0;
+    for (int i = 0; i < n; i++) {
+      counts[i] = Math.max(1, Math.round(e.weights()[i] * perWeight));
+      points += counts[i];
     }
-    // Envoy's sizing: the lightest backend gets ceil(minShare * min) points; capped at max.
-    double scale = Math.min(Math.ceil(minShare * minRingSize) / minShare, maxRingSize);
-    int points = (int) Math.max(n, Math.ceil(scale));
-    long[] ring = new long[points + n];
-    int count = 0;
-    double target = 0;
-    long current = 0;
+    long[] ring = new long[(int) points];
+    int at = 0;
     for (int i = 0; i < n; i++) {
       String id = e.backends()[i].id();
-      target += scale * e.weights()[i] / total;
-      // Every eligible backend keeps at least one point.
-      long upto = Math.max(current + 1, (long) Math.floor(target + 1e-9));
-      for (long k = 0; current < upto && count < ring.length; k++, current++) {
-        long h = XxHash64.hash(id, k);
-        ring[count++] = position(h) | i;
+      // A backend's k-th point is the same whatever else is in the pool.
+      for (long k = 0; k < counts[i]; k++) {
+        ring[at++] = position(XxHash64.hash(id, k)) | i;
       }
     }
-    long[] sorted = Arrays.copyOf(ring, count);
-    Arrays.sort(sorted);
-    return sorted;
+    Arrays.sort(ring);
+    return ring;
+  }
+
+  /**
+   * Points per unit of weight: the smallest power of two that gives at least {@code minRingSize}
+   * points, halved while the ring would exceed {@code maxRingSize}. A power of two, because then it
+   * depends on the pool only coarsely: adding or removing a backend almost never changes it, so
+   * every other backend keeps exactly its points and only the changed backend's keys move. (Envoy
+   * rescales the ring on every change, which moves keys between unchanged backends too.)
+   */
+  static double pointsPerWeight(long totalWeight, int minRingSize, int maxRingSize) {
+    double need = (double) minRingSize / totalWeight;
+    int exponent = Math.getExponent(need);
+    if (Math.scalb(1.0, exponent) < need) {
+      exponent++;
+    }
+    double perWeight = Math.scalb(1.0, exponent);
+    while (perWeight * totalWeight > maxRingSize && perWeight > 0x1p-30) {
+      perWeight /= 2;
+    }
+    return perWeight;
   }
 
   private static long position(long hash) {
