@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code load-report}: weighted round robin with weights the backends report themselves, as gRPC's
@@ -123,6 +124,8 @@ public final class LoadReportBalancerFactory implements BalancerFactory {
     private final Ticker ticker;
     // Control-plane thread only; weak keys so a removed backend's reports go with it.
     private final Map<Backend, EndpointWeight> states = new WeakHashMap<>();
+    // The schedule's position survives updates, so a rebuild does not restart at backend 0.
+    private final AtomicLong sequence = new AtomicLong();
 
     LoadReportBalancer(Options options, Ticker ticker) {
       this.options = options;
@@ -148,7 +151,7 @@ public final class LoadReportBalancerFactory implements BalancerFactory {
                 ? Math.min(1.0, (double) Math.max(1, e.effectiveWeight()) / e.configuredWeight())
                 : 1.0;
       }
-      return new LoadReportPicker(backends, weights, scale, options, ticker);
+      return new LoadReportPicker(backends, weights, scale, options, ticker, sequence);
     }
   }
 }

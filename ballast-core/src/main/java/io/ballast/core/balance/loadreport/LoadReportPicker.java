@@ -25,7 +25,7 @@ final class LoadReportPicker implements Picker {
   private final long blackout;
   private final long expiration;
   private final long period;
-  private final AtomicLong sequence = new AtomicLong();
+  private final AtomicLong sequence;
   private final AtomicBoolean recomputing = new AtomicBoolean();
   private volatile StrideSchedule schedule;
   private volatile long nextUpdate;
@@ -35,8 +35,10 @@ final class LoadReportPicker implements Picker {
       EndpointWeight[] weights,
       double[] scale,
       LoadReportBalancerFactory.Options options,
-      Ticker ticker) {
+      Ticker ticker,
+      AtomicLong sequence) {
     this.backends = backends;
+    this.sequence = sequence;
     this.weights = weights;
     this.scale = scale;
     this.ticker = ticker;

@@ -39,20 +39,45 @@ class SourceHashTest {
   }
 
   @Test
-  void removalMovesOnlyTheRemovedBackendsClients() {
-    List<Backend> bs = Pools.backends(10);
+  void removalMovesAboutOneNth() {
+    for (int n : new int[] {10, 40, 300}) {
+      List<Backend> bs = Pools.backends(n);
+      Backend[] before = assign(Pools.balancer("source-hash").update(Pools.endpoints(bs)));
+      double worst = 0;
+      for (int r = 0; r < n; r += Math.max(1, n / 10)) {
+        List<Backend> fewer = new ArrayList<>(bs);
+        Backend gone = fewer.remove(r);
+        Backend[] after = assign(Pools.balancer("source-hash").update(Pools.endpoints(fewer)));
+        int moved = 0;
+        int movedFromGone = 0;
+        int onGone = 0;
+        for (int i = 0; i < CLIENTS; i++) {
+          onGone += before[i] == gone ? 1 : 0;
+          if (before[i] != after[i]) {
+            moved++;
+            movedFromGone += before[i] == gone ? 1 : 0;
+          }
+        }
+        assertThat(movedFromGone).isEqualTo(onGone); // every client of the removed backend moved
+        worst = Math.max(worst, moved * (double) n / CLIENTS);
+      }
+      // Minimal disruption is 1/n; group-mates add a little.
+      assertThat(worst).as("%d backends", n).isBetween(0.8, 2.0);
+    }
+  }
+
+  @Test
+  void singletonGroupsMoveOnlyTheRemovedBackendsClients() {
+    List<Backend> bs = Pools.backends(3);
     Backend[] before = assign(Pools.balancer("source-hash").update(Pools.endpoints(bs)));
     List<Backend> fewer = new ArrayList<>(bs);
-    Backend gone = fewer.remove(3);
+    Backend gone = fewer.remove(1);
     Backend[] after = assign(Pools.balancer("source-hash").update(Pools.endpoints(fewer)));
-    int moved = 0;
     for (int i = 0; i < CLIENTS; i++) {
       if (before[i] != after[i]) {
-        moved++;
         assertThat(before[i]).isSameAs(gone);
       }
     }
-    assertThat(moved / (double) CLIENTS).isBetween(0.09, 0.11);
   }
 
   @Test
