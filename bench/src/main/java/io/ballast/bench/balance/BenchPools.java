@@ -48,7 +48,8 @@ final class BenchPools {
       throw new IllegalArgumentException("unknown algorithm " + algorithm);
     }
     return f.create(
-        null, new BalancerContext("bench", Ticker.system(), Randoms.threadLocal(), HashOn.SOURCE_IP));
+        null,
+        new BalancerContext("bench", Ticker.system(), Randoms.threadLocal(), HashOn.SOURCE_IP));
   }
 
   /** Requests from {@code n} distinct client addresses. */

@@ -27,8 +27,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Picks per second for every balancing algorithm at 10, 100 and 10,000 backends, with some load
- * in flight (so least-loaded pickers have something to compare) and latency history (for {@code
+ * Picks per second for every balancing algorithm at 10, 100 and 10,000 backends, with some load in
+ * flight (so least-loaded pickers have something to compare) and latency history (for {@code
  * p2c-ewma}). Run with {@code -t 2} to see contention on shared cursors.
  *
  * <pre>
