@@ -87,6 +87,29 @@ class P2cEwmaTest {
   }
 
   @Test
+  void concurrentObservationsStayWithinTheSamples() throws Exception {
+    PeakEwma e = new PeakEwma();
+    double tau = Duration.ofSeconds(1).toNanos();
+    List<Thread> threads = new java.util.ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      long rtt = (t + 1) * MS;
+      Thread th =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 50_000; i++) {
+                  e.observe(rtt, i * 1000L, tau);
+                }
+              });
+      threads.add(th);
+      th.start();
+    }
+    for (Thread th : threads) {
+      th.join();
+    }
+    assertThat(e.current(0, tau)).isBetween(1.0 * MS, 4.0 * MS);
+  }
+
+  @Test
   void failuresCountAsSlow() {
     List<Backend> bs = Pools.backends(2);
     Balancer balancer = Pools.balancer("p2c-ewma", ticker, HashOn.SOURCE_IP, 1);
