@@ -10,9 +10,26 @@ package io.ballast.core.model;
  *     and agent reports; at least 1 while {@code configuredWeight > 0}
  * @param state administrative state
  * @param healthy whether health checks and outlier detection currently allow traffic
+ * @param maxConnections the backend's configured connection limit ({@code max-connections}); 0
+ *     means none. Capacity-aware balancers ({@code first}) fill a backend up to it
  */
 public record Endpoint(
-    Backend backend, int configuredWeight, int effectiveWeight, AdminState state, boolean healthy) {
+    Backend backend,
+    int configuredWeight,
+    int effectiveWeight,
+    AdminState state,
+    boolean healthy,
+    int maxConnections) {
+
+  /** An endpoint without a connection limit. */
+  public Endpoint(
+      Backend backend,
+      int configuredWeight,
+      int effectiveWeight,
+      AdminState state,
+      boolean healthy) {
+    this(backend, configuredWeight, effectiveWeight, state, healthy, 0);
+  }
 
   /** Whether balancers may send it new traffic: active, healthy and weighted. */
   public boolean eligible() {
