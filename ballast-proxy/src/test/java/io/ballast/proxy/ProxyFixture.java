@@ -10,13 +10,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** A running control plane + data plane for real-socket tests. */
 final class ProxyFixture implements AutoCloseable {
-  final ExecutorService control =
-      Executors.newSingleThreadExecutor(
+  final ScheduledExecutorService control =
+      Executors.newSingleThreadScheduledExecutor(
           r -> {
             Thread t = new Thread(r, "test-control");
             t.setDaemon(true);

@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +28,7 @@ public final class Node implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
   private final BallastConfig config;
-  private final ExecutorService controlExecutor;
+  private final ScheduledExecutorService controlExecutor;
   private final ControlPlane controlPlane;
   private final ProxyServer proxy;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -37,7 +37,7 @@ public final class Node implements AutoCloseable {
   private Node(BallastConfig config) {
     this.config = config;
     this.controlExecutor =
-        Executors.newSingleThreadExecutor(
+        Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "ballast-control");
               t.setDaemon(true);

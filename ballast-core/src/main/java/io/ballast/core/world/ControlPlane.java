@@ -4,6 +4,7 @@ import io.ballast.core.balance.Balancer;
 import io.ballast.core.balance.BalancerContext;
 import io.ballast.core.balance.BalancerSpec;
 import io.ballast.core.balance.Picker;
+import io.ballast.core.balance.SlowStart;
 import io.ballast.core.config.BackendConfig;
 import io.ballast.core.config.BallastConfig;
 import io.ballast.core.config.HostPort;
@@ -26,7 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -46,7 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane {
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
 
-  private final Executor executor;
+  private final ScheduledExecutorService executor;
   private final Ticker ticker;
   private final RandomGenerator random;
   private final List<SnapshotListener> listeners = new CopyOnWriteArrayList<>();
@@ -55,17 +57,18 @@ public final class ControlPlane {
   // Control-thread state.
   private final Map<String, PoolState> pools = new LinkedHashMap<>();
   private BallastConfig config;
+  private boolean rampTickScheduled;
 
   private volatile Snapshot current;
 
   /**
    * Creates a control plane.
    *
-   * @param executor a serial executor: runs one task at a time, in submission order
-   * @param ticker time for balancers
+   * @param executor a single-threaded scheduler: runs one task at a time, in submission order
+   * @param ticker time for balancers and slow start
    * @param random randomness for balancers (shared by event loops: must be thread-safe)
    */
-  public ControlPlane(Executor executor, Ticker ticker, RandomGenerator random) {
+  public ControlPlane(ScheduledExecutorService executor, Ticker ticker, RandomGenerator random) {
     this.executor = Objects.requireNonNull(executor);
     this.ticker = Objects.requireNonNull(ticker);
     this.random = Objects.requireNonNull(random);
@@ -123,9 +126,15 @@ public final class ControlPlane {
                           && Objects.equals(prev.backend.host(), bc.host())
                       ? prev.backend
                       : new Backend(pc.name(), bc.id(), bc.address(), addr, bc.vm(), bc.host());
-              BackendState bs = new BackendState(backend, bc.weight(), bc.state());
+              BackendState bs =
+                  new BackendState(backend, bc.weight(), bc.state(), bc.maxConnections());
               if (prev != null && prev.backend == backend) {
                 bs.healthy = prev.healthy;
+                bs.eligibleSince = prev.eligibleSince;
+              } else if (old == null) {
+                bs.eligibleSince = Long.MIN_VALUE; // a pool's first backends start at full weight
+              } else {
+                bs.eligibleSince = ticker.nanoTime(); // joined a running pool: slow start
               }
               ps.backends.put(bc.id(), bs);
             }
@@ -145,31 +154,39 @@ public final class ControlPlane {
 
   /** Sets a backend's weight (0..10000). */
   public CompletableFuture<Snapshot> setWeight(String pool, String id, int weight) {
-    return submit(
-        () -> {
-          backendState(pool, id).weight = weight;
-          return publish();
-        });
+    return mutate(pool, id, bs -> bs.weight = weight);
   }
 
   /** Sets a backend's administrative state. */
   public CompletableFuture<Snapshot> setState(String pool, String id, AdminState state) {
-    return submit(
-        () -> {
-          backendState(pool, id).adminState = state;
-          return publish();
-        });
+    return mutate(pool, id, bs -> bs.adminState = state);
   }
 
   /** Records a health verdict for a backend. Publishes only when it changes. */
   public CompletableFuture<Snapshot> setHealthy(String pool, String id, boolean healthy) {
+    return mutate(pool, id, bs -> bs.healthy = healthy);
+  }
+
+  /**
+   * Changes one backend and publishes if anything changed. A backend that becomes eligible again
+   * (recovered, back from maintenance, weighted again) restarts slow start.
+   */
+  private CompletableFuture<Snapshot> mutate(
+      String pool, String id, java.util.function.Consumer<BackendState> change) {
     return submit(
         () -> {
           BackendState bs = backendState(pool, id);
-          if (bs.healthy == healthy) {
+          boolean wasEligible = bs.eligible();
+          int weight = bs.weight;
+          AdminState state = bs.adminState;
+          boolean healthy = bs.healthy;
+          change.accept(bs);
+          if (bs.weight == weight && bs.adminState == state && bs.healthy == healthy) {
             return current;
           }
-          bs.healthy = healthy;
+          if (!wasEligible && bs.eligible()) {
+            bs.eligibleSince = ticker.nanoTime();
+          }
           return publish();
         });
   }
@@ -201,9 +218,15 @@ public final class ControlPlane {
   }
 
   private Snapshot publish() {
+    long now = ticker.nanoTime();
+    boolean ramping = false;
     Map<String, PoolSnapshot> poolSnapshots = new LinkedHashMap<>();
     for (PoolState ps : pools.values()) {
-      poolSnapshots.put(ps.config.name(), ps.snapshot());
+      poolSnapshots.put(ps.config.name(), ps.snapshot(now));
+      ramping |= ps.ramping(now);
+    }
+    if (ramping) {
+      scheduleRampTick();
     }
     Map<String, ListenerView> views = new LinkedHashMap<>();
     for (ListenerConfig lc : config.listeners()) {
@@ -231,6 +254,21 @@ public final class ControlPlane {
       }
     }
     return next;
+  }
+
+  /** While a backend ramps up, re-publish a few times a second so its weight follows the curve. */
+  private void scheduleRampTick() {
+    if (rampTickScheduled) {
+      return;
+    }
+    rampTickScheduled = true;
+    executor.schedule(
+        () -> {
+          rampTickScheduled = false;
+          publish();
+        },
+        250,
+        TimeUnit.MILLISECONDS);
   }
 
   private <T> CompletableFuture<T> submit(Supplier<T> task) {
@@ -265,12 +303,21 @@ public final class ControlPlane {
       this.config = config;
     }
 
-    PoolSnapshot snapshot() {
+    boolean ramping(long now) {
+      for (BackendState bs : backends.values()) {
+        if (bs.eligible() && SlowStart.ramping(config.slowStart(), bs.eligibleSince, now)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    PoolSnapshot snapshot(long now) {
       List<Endpoint> all = new ArrayList<>(backends.size());
       List<Endpoint> eligible = new ArrayList<>(backends.size());
       Map<String, Endpoint> byId = new LinkedHashMap<>();
       for (BackendState bs : backends.values()) {
-        Endpoint e = bs.endpoint();
+        Endpoint e = bs.endpoint(config, now);
         all.add(e);
         byId.put(e.id(), e);
         if (e.eligible()) {
@@ -290,18 +337,29 @@ public final class ControlPlane {
 
   private static final class BackendState {
     final Backend backend;
+    final int maxConnections;
     int weight;
     AdminState adminState;
     boolean healthy = true;
+    long eligibleSince = Long.MIN_VALUE;
 
-    BackendState(Backend backend, int weight, AdminState adminState) {
+    BackendState(Backend backend, int weight, AdminState adminState, int maxConnections) {
       this.backend = backend;
       this.weight = weight;
       this.adminState = adminState;
+      this.maxConnections = maxConnections;
     }
 
-    Endpoint endpoint() {
-      return new Endpoint(backend, weight, weight, adminState, healthy);
+    boolean eligible() {
+      return adminState == AdminState.ACTIVE && healthy && weight > 0;
+    }
+
+    Endpoint endpoint(PoolConfig pool, long now) {
+      int effective =
+          eligibleSince == Long.MIN_VALUE
+              ? weight
+              : SlowStart.effectiveWeight(weight, pool.slowStart(), eligibleSince, now);
+      return new Endpoint(backend, weight, effective, adminState, healthy, maxConnections);
     }
   }
 }
