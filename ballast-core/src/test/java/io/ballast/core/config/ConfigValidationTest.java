@@ -366,10 +366,11 @@ class ConfigValidationTest {
         """;
     assertThat(errors(yaml))
         .containsExactly(
-            "ballast.yaml:4 pools[0].algorithm: unknown algorithm 'fastest'; available:"
-                + " round-robin",
+            "ballast.yaml:4 pools[0].algorithm: unknown algorithm 'fastest'; available: "
+                + "first, least-connections, least-request, load-report, maglev, p2c-ewma, random, ring-hash, round-robin, source-hash, weighted-round-robin",
             "ballast.yaml:5 pools[1].algorithm: unknown algorithm 'round-robbin' (did you mean"
-                + " 'round-robin'?); available: round-robin");
+                + " 'round-robin'?); available: "
+                + "first, least-connections, least-request, load-report, maglev, p2c-ewma, random, ring-hash, round-robin, source-hash, weighted-round-robin");
   }
 
   @Test
@@ -609,8 +610,8 @@ class ConfigValidationTest {
             "ballast.yaml:4 listeners[0].pool: no pool named 'wbe' (did you mean 'web'?); pools"
                 + " are: web",
             "ballast.yaml:5 listeners[0].protocl: unknown key (did you mean 'protocol'?)",
-            "ballast.yaml:8 pools[0].algorithm: unknown algorithm 'least-magic'; available:"
-                + " round-robin",
+            "ballast.yaml:8 pools[0].algorithm: unknown algorithm 'least-magic'; available: "
+                + "first, least-connections, least-request, load-report, maglev, p2c-ewma, random, ring-hash, round-robin, source-hash, weighted-round-robin",
             "ballast.yaml:9 pools[0].timeouts.connect: 'soon' is not a duration (examples: 250ms,"
                 + " 30s, 5m, 1m30s)",
             "ballast.yaml:11 pools[0].backends[0].weight: 20000 is out of range 0..10000",
@@ -723,7 +724,8 @@ class ConfigValidationTest {
       assertThat(errors(bad, registry))
           .containsExactly(
               "ballast.yaml:5 pools[0].algorithm: unknown algorithm 'test-option' (did you mean"
-                  + " 'test-options'?); available: round-robin, test-options",
+                  + " 'test-options'?); available: "
+                  + "first, least-connections, least-request, load-report, maglev, p2c-ewma, random, ring-hash, round-robin, source-hash, test-options, weighted-round-robin",
               "ballast.yaml:10 pools[1].algorithm-options.choises: unknown key (did you mean"
                   + " 'choices'?)",
               "ballast.yaml:11 pools[1].algorithm-options.bias: expected a percentage such as 10%"
