@@ -128,7 +128,9 @@ public final class Node implements AutoCloseable {
       return true;
     }
     stopping = true;
-    log.info("shutting down: finishing in-flight requests (grace {})", grace);
+    log.info(
+        "shutting down: finishing in-flight requests (grace {})",
+        io.ballast.core.config.Durations.format(grace));
     boolean clean = proxy.shutdown(grace);
     controlExecutor.shutdown();
     try {
