@@ -196,6 +196,50 @@ public final class ControlPlane {
     executor.execute(task);
   }
 
+  /**
+   * Adds a backend to a running pool. It joins through slow start. Fails with {@link
+   * IllegalArgumentException} if the id is taken or the address cannot be resolved, and with {@link
+   * NoSuchElementException} for an unknown pool.
+   */
+  public CompletableFuture<Snapshot> addBackend(String pool, BackendConfig backend) {
+    return submit(
+        () -> {
+          PoolState ps = pools.get(pool);
+          if (ps == null) {
+            throw new NoSuchElementException("no pool named '" + pool + "'");
+          }
+          if (ps.backends.containsKey(backend.id())) {
+            throw new IllegalArgumentException(
+                "pool '" + pool + "' already has a backend '" + backend.id() + "'");
+          }
+          InetSocketAddress addr = resolve(pool, backend.id(), backend.address());
+          BackendState bs =
+              new BackendState(
+                  new Backend(
+                      pool, backend.id(), backend.address(), addr, backend.vm(), backend.host()),
+                  backend.weight(),
+                  backend.state(),
+                  backend.maxConnections());
+          bs.eligibleSince = ticker.nanoTime();
+          ps.backends.put(backend.id(), bs);
+          return publish();
+        });
+  }
+
+  /**
+   * Removes a backend from a running pool. New requests stop reaching it at once; requests in
+   * flight on it finish (their connections close when they are done). Drain first ({@link
+   * #setState} to {@code DRAINING}) to let persisted sessions move on gently.
+   */
+  public CompletableFuture<Snapshot> removeBackend(String pool, String id) {
+    return submit(
+        () -> {
+          backendState(pool, id);
+          pools.get(pool).backends.remove(id);
+          return publish();
+        });
+  }
+
   private BackendState backendState(String pool, String id) {
     PoolState ps = pools.get(pool);
     if (ps == null) {

@@ -135,4 +135,37 @@ class ControlPlaneTest {
     assertThat(cp.applyConfig(bad)).failsWithin(java.time.Duration.ofSeconds(10));
     assertThat(cp.current()).isSameAs(before);
   }
+
+  @Test
+  void backendsAreAddedAndRemovedAtRuntime() throws Exception {
+    cp.applyConfig(config("round-robin", "0", "{ id: a, address: 127.0.0.1:1001 }")).join();
+    cp.addBackend(
+            "web",
+            new io.ballast.core.config.BackendConfig(
+                "b",
+                io.ballast.core.config.HostPort.parse("127.0.0.1:1002"),
+                100,
+                "vm-b",
+                "hv-1",
+                AdminState.ACTIVE,
+                0))
+        .join();
+    assertThat(cp.current().pool("web").eligibleCount()).isEqualTo(2);
+    assertThat(endpoint("b").backend().host()).isEqualTo("hv-1");
+    assertThat(
+            cp.addBackend(
+                "web",
+                new io.ballast.core.config.BackendConfig(
+                    "b",
+                    io.ballast.core.config.HostPort.parse("127.0.0.1:1003"),
+                    100,
+                    null,
+                    null,
+                    AdminState.ACTIVE,
+                    0)))
+        .failsWithin(java.time.Duration.ofSeconds(5));
+    cp.removeBackend("web", "a").join();
+    assertThat(cp.current().pool("web").endpoints()).extracting(Endpoint::id).containsExactly("b");
+    assertThat(cp.removeBackend("web", "zz")).failsWithin(java.time.Duration.ofSeconds(5));
+  }
 }
