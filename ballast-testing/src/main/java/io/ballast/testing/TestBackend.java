@@ -162,6 +162,9 @@ public final class TestBackend implements AutoCloseable {
 
   @Override
   public void close() {
+    if (group.isShuttingDown()) {
+      return;
+    }
     server.close().syncUninterruptibly();
     connections.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

@@ -16,6 +16,7 @@ import io.ballast.core.config.ListenerTimeouts;
 import io.ballast.core.config.LoggingConfig;
 import io.ballast.core.config.NodeConfig;
 import io.ballast.core.config.OptionReader;
+import io.ballast.core.config.PersistenceConfig;
 import io.ballast.core.config.PoolConfig;
 import io.ballast.core.config.PoolTimeouts;
 import io.ballast.core.config.RouteConfig;
@@ -113,6 +114,7 @@ public final class TestConfigs {
                 balancer(algorithm),
                 HashOn.SOURCE_IP,
                 SlowStartConfig.OFF,
+                PersistenceConfig.NONE,
                 backends,
                 PoolTimeouts.defaults(),
                 ConnectionPoolConfig.defaults())));
@@ -142,8 +144,37 @@ public final class TestConfigs {
         p.balancer(),
         p.hashOn(),
         p.slowStart(),
+        p.persistence(),
         p.backends(),
         t,
+        p.connectionPool());
+  }
+
+  /** Same pool with session persistence. */
+  public static PoolConfig withPersistence(PoolConfig p, PersistenceConfig persistence) {
+    return new PoolConfig(
+        p.name(),
+        p.algorithm(),
+        p.balancer(),
+        p.hashOn(),
+        p.slowStart(),
+        persistence,
+        p.backends(),
+        p.timeouts(),
+        p.connectionPool());
+  }
+
+  /** Same pool with another algorithm (default options). */
+  public static PoolConfig withAlgorithm(PoolConfig p, String algorithm) {
+    return new PoolConfig(
+        p.name(),
+        algorithm,
+        balancer(algorithm),
+        p.hashOn(),
+        p.slowStart(),
+        p.persistence(),
+        p.backends(),
+        p.timeouts(),
         p.connectionPool());
   }
 

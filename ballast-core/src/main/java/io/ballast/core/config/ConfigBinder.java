@@ -241,12 +241,129 @@ final class ConfigBinder {
     BalancerSpec balancer = balancer(r, algorithm);
     HashOn hashOn = hashOn(r);
     SlowStartConfig slowStart = slowStart(r);
+    PersistenceConfig persistence = persistence(r);
     PoolTimeouts timeouts = poolTimeouts(r.map("timeouts"));
     ConnectionPoolConfig connectionPool = connectionPool(r.map("connection-pool"));
     List<BackendConfig> backends = backends(r, name);
     r.finish();
     return new PoolConfig(
-        name, algorithm, balancer, hashOn, slowStart, backends, timeouts, connectionPool);
+        name,
+        algorithm,
+        balancer,
+        hashOn,
+        slowStart,
+        persistence,
+        backends,
+        timeouts,
+        connectionPool);
+  }
+
+  /**
+   * {@code persistence: { type: cookie | app-cookie | source-ip | none, ... }}; each type reads
+   * only its own keys, so a key that belongs to another type is reported as unknown.
+   */
+  private PersistenceConfig persistence(YamlOptionReader parent) {
+    if (!parent.has("persistence")) {
+      return PersistenceConfig.NONE;
+    }
+    YamlOptionReader r = parent.map("persistence");
+    PersistenceConfig none = PersistenceConfig.NONE;
+    if (!r.has("type")) {
+      r.error("type", "is required (cookie, app-cookie, source-ip or none)");
+    }
+    PersistenceConfig.Type type = r.choice("type", PersistenceConfig.Type.class, none.type());
+    PersistenceConfig result =
+        switch (type) {
+          case NONE -> none;
+          case COOKIE -> {
+            String name = r.string("name", "BALLAST").trim();
+            if (!validCookieName(name)) {
+              r.error("name", "'" + name + "' is not a valid cookie name");
+            }
+            Duration ttl = r.duration("ttl", Duration.ZERO);
+            boolean secure = r.bool("secure", false);
+            boolean httpOnly = r.bool("http-only", true);
+            String sameSite = r.string("same-site", "lax").trim().toLowerCase(Locale.ROOT);
+            if (!List.of("lax", "strict", "none", "off").contains(sameSite)) {
+              r.error("same-site", "'" + sameSite + "' is not one of: lax, strict, none, off");
+            }
+            if (sameSite.equals("none") && !secure) {
+              r.error(
+                  "same-site",
+                  "SameSite=None requires secure: true (browsers reject it otherwise)");
+            }
+            String domain = r.string("domain").map(String::trim).orElse(null);
+            String path = r.string("path", "/").trim();
+            if (!path.startsWith("/")) {
+              r.error("path", "'" + path + "' must start with '/'");
+            }
+            Path secretFile =
+                r.string("secret-file").map(f -> file(r, "secret-file", f)).orElse(null);
+            yield new PersistenceConfig(
+                type,
+                name,
+                ttl,
+                secure,
+                httpOnly,
+                sameSite.equals("off") ? null : sameSite,
+                domain,
+                path,
+                secretFile,
+                0,
+                PersistenceConfig.SourceMode.TABLE);
+          }
+          case APP_COOKIE -> {
+            String name = r.requiredString("name").trim();
+            if (!name.isEmpty() && !validCookieName(name)) {
+              r.error("name", "'" + name + "' is not a valid cookie name");
+            }
+            Duration ttl = r.duration("ttl", Duration.ofMinutes(30));
+            int max = r.integer("max-entries", 100_000, 1, 100_000_000);
+            yield new PersistenceConfig(
+                type,
+                name,
+                ttl,
+                false,
+                true,
+                null,
+                null,
+                "/",
+                null,
+                max,
+                PersistenceConfig.SourceMode.TABLE);
+          }
+          case SOURCE_IP -> {
+            PersistenceConfig.SourceMode mode =
+                r.choice(
+                    "mode", PersistenceConfig.SourceMode.class, PersistenceConfig.SourceMode.TABLE);
+            Duration ttl =
+                mode == PersistenceConfig.SourceMode.TABLE
+                    ? r.duration("ttl", Duration.ofMinutes(30))
+                    : Duration.ZERO;
+            int max =
+                mode == PersistenceConfig.SourceMode.TABLE
+                    ? r.integer("max-entries", 1_000_000, 1, 100_000_000)
+                    : 0;
+            yield new PersistenceConfig(
+                type, null, ttl, false, true, null, null, "/", null, max, mode);
+          }
+        };
+    r.finish();
+    return result;
+  }
+
+  /** RFC 6265 cookie-name: a token. */
+  private static boolean validCookieName(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c <= 0x20 || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Looks the algorithm up and lets it read its own {@code algorithm-options:}. */

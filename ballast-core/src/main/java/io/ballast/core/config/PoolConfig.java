@@ -13,6 +13,7 @@ import java.util.List;
  * @param balancer the algorithm's factory with its parsed {@code algorithm-options:}
  * @param hashOn what hash-based algorithms hash ({@code hash-on:}, default {@code source-ip})
  * @param slowStart how a new or recovered backend's weight ramps up
+ * @param persistence session persistence
  * @param backends statically declared backends
  * @param timeouts upstream timeouts
  * @param connectionPool upstream keep-alive connection pooling
@@ -23,6 +24,7 @@ public record PoolConfig(
     BalancerSpec balancer,
     HashOn hashOn,
     SlowStartConfig slowStart,
+    PersistenceConfig persistence,
     List<BackendConfig> backends,
     PoolTimeouts timeouts,
     ConnectionPoolConfig connectionPool) {

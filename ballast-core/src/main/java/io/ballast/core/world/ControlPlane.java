@@ -15,10 +15,13 @@ import io.ballast.core.config.RouteMatch;
 import io.ballast.core.model.AdminState;
 import io.ballast.core.model.Backend;
 import io.ballast.core.model.Endpoint;
+import io.ballast.core.persist.Persistence;
+import io.ballast.core.time.Clocks;
 import io.ballast.core.time.Ticker;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -50,6 +53,7 @@ public final class ControlPlane {
 
   private final ScheduledExecutorService executor;
   private final Ticker ticker;
+  private final InstantSource clock;
   private final RandomGenerator random;
   private final List<SnapshotListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong generation = new AtomicLong();
@@ -69,8 +73,25 @@ public final class ControlPlane {
    * @param random randomness for balancers (shared by event loops: must be thread-safe)
    */
   public ControlPlane(ScheduledExecutorService executor, Ticker ticker, RandomGenerator random) {
+    this(executor, ticker, Clocks.system(), random);
+  }
+
+  /**
+   * Creates a control plane with an explicit wall clock (cookie expiry).
+   *
+   * @param executor a single-threaded scheduler: runs one task at a time, in submission order
+   * @param ticker time for balancers, slow start and session tables
+   * @param clock wall-clock time for signed persistence cookies
+   * @param random randomness for balancers (shared by event loops: must be thread-safe)
+   */
+  public ControlPlane(
+      ScheduledExecutorService executor,
+      Ticker ticker,
+      InstantSource clock,
+      RandomGenerator random) {
     this.executor = Objects.requireNonNull(executor);
     this.ticker = Objects.requireNonNull(ticker);
+    this.clock = Objects.requireNonNull(clock);
     this.random = Objects.requireNonNull(random);
   }
 
@@ -95,16 +116,23 @@ public final class ControlPlane {
           Map<String, PoolState> rebuilt = new LinkedHashMap<>();
           // Resolve everything first so a failure leaves the running world untouched.
           Map<String, Map<String, InetSocketAddress>> resolved = new LinkedHashMap<>();
+          Map<String, Persistence> persistences = new LinkedHashMap<>();
           for (PoolConfig pc : next.pools()) {
             Map<String, InetSocketAddress> addrs = new LinkedHashMap<>();
             for (BackendConfig bc : pc.backends()) {
               addrs.put(bc.id(), resolve(pc.name(), bc.id(), bc.address()));
             }
             resolved.put(pc.name(), addrs);
+            PoolState old = pools.get(pc.name());
+            persistences.put(
+                pc.name(),
+                old != null && old.persistence.config().equals(pc.persistence())
+                    ? old.persistence // sessions survive the reload
+                    : Persistence.create(pc.name(), pc.persistence(), ticker, clock));
           }
           for (PoolConfig pc : next.pools()) {
             PoolState old = pools.get(pc.name());
-            PoolState ps = new PoolState(pc);
+            PoolState ps = new PoolState(pc, persistences.get(pc.name()));
             if (old != null && old.spec.sameAs(pc.balancer())) {
               ps.balancer = old.balancer;
               ps.spec = old.spec;
@@ -339,12 +367,14 @@ public final class ControlPlane {
 
   private static final class PoolState {
     final PoolConfig config;
+    final Persistence persistence;
     final Map<String, BackendState> backends = new LinkedHashMap<>();
     BalancerSpec spec;
     Balancer balancer;
 
-    PoolState(PoolConfig config) {
+    PoolState(PoolConfig config, Persistence persistence) {
       this.config = config;
+      this.persistence = persistence;
     }
 
     boolean ramping(long now) {
@@ -368,14 +398,17 @@ public final class ControlPlane {
           eligible.add(e);
         }
       }
-      Picker picker = balancer.update(Collections.unmodifiableList(eligible));
+      List<Endpoint> allView = Collections.unmodifiableList(all);
+      List<Endpoint> eligibleView = Collections.unmodifiableList(eligible);
+      Picker picker = balancer.update(eligibleView);
       return new PoolSnapshot(
           config.name(),
           config,
-          Collections.unmodifiableList(all),
+          allView,
           Collections.unmodifiableMap(byId),
           picker == null ? Picker.EMPTY : picker,
-          eligible.size());
+          eligible.size(),
+          persistence.update(allView, eligibleView));
     }
   }
 

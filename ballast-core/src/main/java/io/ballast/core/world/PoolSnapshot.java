@@ -3,6 +3,7 @@ package io.ballast.core.world;
 import io.ballast.core.balance.Picker;
 import io.ballast.core.config.PoolConfig;
 import io.ballast.core.model.Endpoint;
+import io.ballast.core.persist.SessionAffinity;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,7 @@ import java.util.Map;
  * @param byId endpoints by backend id
  * @param picker the balancer's picker over the eligible endpoints
  * @param eligibleCount how many endpoints may take new traffic
+ * @param affinity session persistence for this snapshot ({@link SessionAffinity#NONE} when off)
  */
 public record PoolSnapshot(
     String name,
@@ -23,7 +25,8 @@ public record PoolSnapshot(
     List<Endpoint> endpoints,
     Map<String, Endpoint> byId,
     Picker picker,
-    int eligibleCount) {
+    int eligibleCount,
+    SessionAffinity affinity) {
 
   /** The endpoint for a backend id, or {@code null}. */
   public Endpoint endpoint(String id) {

@@ -6,6 +6,9 @@ import io.ballast.core.balance.RequestResult;
 import io.ballast.core.config.ListenerConfig;
 import io.ballast.core.config.PoolConfig;
 import io.ballast.core.model.Backend;
+import io.ballast.core.persist.ResponseHeaders;
+import io.ballast.core.persist.SessionAffinity;
+import io.ballast.core.persist.SessionState;
 import io.ballast.core.time.Randoms;
 import io.ballast.core.world.ListenerView;
 import io.ballast.core.world.PoolSnapshot;
@@ -56,7 +59,11 @@ import org.slf4j.LoggerFactory;
  * deadline fields, and the timer reschedules itself when it fires early.
  */
 public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
-    implements UpstreamListener, Http1Decoder.HeadListener, RequestInfo, RequestResult {
+    implements UpstreamListener,
+        Http1Decoder.HeadListener,
+        RequestInfo,
+        RequestResult,
+        ResponseHeaders {
   private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
 
   /** Retries allowed per request, first attempt included. */
@@ -87,6 +94,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   private final ListenerContext listener;
   private final Http1Decoder decoder;
   private final PickContext pick = new PickContext(Randoms.threadLocal());
+  private final SessionState session = new SessionState();
+  private Backend persisted;
 
   private ChannelHandlerContext ctx;
   private Channel ch;
@@ -359,6 +368,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     pick.reset(this);
     refreshView();
     pool = view.route(view.routesByHost() ? head.host() : null, head.path());
+    persisted = null;
+    if (pool.affinity() != SessionAffinity.NONE) {
+      session.reset();
+      persisted = pool.affinity().lookup(pick, session);
+    }
     if (head.upgradeRequested()) {
       pauseReading(PAUSE_UPGRADE);
     }
@@ -444,7 +458,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   // ------------------------------------------------------------------ attempts
 
   private void attempt() {
-    Backend b = pool.picker().pick(pick);
+    // A session goes to its backend first; a retry balances among the others.
+    Backend b = attempts == 0 && persisted != null ? persisted : pool.picker().pick(pick);
     if (b == null) {
       respondError(503, "no backend available in pool '" + pool.name() + "'");
       return;
@@ -664,7 +679,14 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         close
             ? ConnectionHeader.CLOSE
             : req.version() < 11 ? ConnectionHeader.KEEP_ALIVE : ConnectionHeader.NONE;
-    ch.write(HeadEncoder.encodeResponse(ch.alloc(), head, connection, dechunk, null));
+    byte[] extra = null;
+    if (pool.affinity() != SessionAffinity.NONE) {
+      String cookie = pool.affinity().onResponse(pick, backend, session, this);
+      if (cookie != null) {
+        extra = ("Set-Cookie: " + cookie + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      }
+    }
+    ch.write(HeadEncoder.encodeResponse(ch.alloc(), head, connection, dechunk, extra));
     needClientFlush = true;
     if (!head.hasBody()) {
       onResponseEnd(c);
@@ -1049,6 +1071,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   @Override
   public CharSequence responseHeader(CharSequence name) {
     return attemptFailed || resp == null ? null : resp.header(name);
+  }
+
+  @Override
+  public CharSequence header(CharSequence name, int occurrence) {
+    return resp == null ? null : resp.header(name, occurrence);
   }
 
   static String reasonPhrase(int status) {

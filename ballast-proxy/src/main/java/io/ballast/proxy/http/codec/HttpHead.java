@@ -95,6 +95,18 @@ public abstract class HttpHead {
     return i < 0 ? null : headerValue(i);
   }
 
+  /** The value of the {@code occurrence}-th field with this name, or {@code null}. */
+  public AsciiString header(CharSequence name, int occurrence) {
+    int seen = 0;
+    for (int i = 0; i < headerCount; i++) {
+      if (Ascii.equalsIgnoreCase(raw, fields[i * 4], fields[i * 4 + 1], name)
+          && seen++ == occurrence) {
+        return headerValue(i);
+      }
+    }
+    return null;
+  }
+
   /** Index of the first field with this name, or -1. */
   public int indexOf(CharSequence name) {
     for (int i = 0; i < headerCount; i++) {
