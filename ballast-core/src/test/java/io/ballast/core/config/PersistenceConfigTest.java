@@ -87,7 +87,8 @@ class PersistenceConfigTest {
             "ballast.yaml:5 pools[0].persistence.name: 'a b' is not a valid cookie name");
     assertThat(errors("{ type: cookie, mode: hash }"))
         .containsExactly(
-            "ballast.yaml:5 pools[0].persistence.mode: unknown key (did you mean 'name'?)");
+            "ballast.yaml:5 pools[0].persistence.mode: unknown key; known keys here: type, name,"
+                + " ttl, secure, http-only, same-site, domain, path, secret-file");
     assertThat(errors("{ type: source-ip, ttl: soon }"))
         .containsExactly(
             "ballast.yaml:5 pools[0].persistence.ttl: 'soon' is not a duration (examples: 250ms, 30s, 5m, 1m30s)");
