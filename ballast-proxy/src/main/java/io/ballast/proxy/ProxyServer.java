@@ -22,6 +22,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -100,13 +101,34 @@ public final class ProxyServer implements AutoCloseable {
    * @throws IllegalStateException naming the listener and address when a bind fails
    */
   public void start() {
+    start(Map.of());
+  }
+
+  /**
+   * Binds every listener, adopting listening sockets handed over by a previous node where their
+   * listener name and port match (hitless restart); the rest are bound fresh and inherited sockets
+   * nobody wants are closed.
+   *
+   * @param inherited file descriptors of listening sockets by listener name
+   */
+  public void start(Map<String, List<Integer>> inherited) {
     Snapshot s = controlPlane.current();
     if (s == null) {
       throw new IllegalStateException("the control plane has no config yet");
     }
+    Map<String, List<Integer>> left = new LinkedHashMap<>(inherited);
     try {
       for (ListenerConfig lc : s.config().listeners()) {
-        bind(lc);
+        List<Integer> fds = left.remove(lc.name());
+        if (fds != null && !fds.isEmpty() && !adopt(lc, fds)) {
+          closeFds(fds);
+          bind(lc);
+        } else if (fds == null || fds.isEmpty()) {
+          bind(lc);
+        }
+      }
+      for (List<Integer> fds : left.values()) {
+        closeFds(fds);
       }
     } catch (RuntimeException e) {
       closeListeners();
@@ -241,6 +263,67 @@ public final class ProxyServer implements AutoCloseable {
         port,
         transport.name(),
         channels.size());
+  }
+
+  /** Listening channels by listener name, for handing them to a successor. */
+  public Map<String, List<Channel>> listeningChannels() {
+    Map<String, List<Channel>> m = new LinkedHashMap<>();
+    synchronized (bound) {
+      for (Map.Entry<String, BoundListener> e : bound.entrySet()) {
+        m.put(e.getKey(), List.copyOf(e.getValue().channels));
+      }
+    }
+    return m;
+  }
+
+  /** Serves a listener on sockets inherited from a previous node; false if they don't fit. */
+  private boolean adopt(ListenerConfig lc, List<Integer> fds) {
+    if (!transport.name().equals("epoll")) {
+      return false;
+    }
+    ChannelGroup clients = new DefaultChannelGroup(lc.name(), GlobalEventExecutor.INSTANCE);
+    ListenerContext context =
+        new ListenerContext(lc.name(), controlPlane, loopResources, clients, "http");
+    AtomicInteger connections = new AtomicInteger();
+    List<Channel> channels = new ArrayList<>();
+    int port = -1;
+    for (int i = 0; i < fds.size(); i++) {
+      EventLoop loop = loops.get(i % loops.size());
+      EpollServerSocketChannel adopted = new EpollServerSocketChannel(fds.get(i));
+      InetSocketAddress local = adopted.localAddress();
+      if (local == null || (lc.listen().port() != 0 && local.getPort() != lc.listen().port())) {
+        for (Channel c : channels) {
+          c.close().syncUninterruptibly();
+        }
+        return false;
+      }
+      port = local.getPort();
+      ServerBootstrap sb =
+          new ServerBootstrap()
+              .group(loop, loop)
+              .channelFactory(() -> adopted)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childOption(ChannelOption.SO_KEEPALIVE, true)
+              .childHandler(new HttpInitializer(lc, context, connections));
+      channels.add(sb.register().syncUninterruptibly().channel());
+    }
+    bound.put(lc.name(), new BoundListener(lc, context, channels, port));
+    log.info(
+        "listener '{}' took over {} listening socket(s) on port {} from the previous node",
+        lc.name(),
+        channels.size(),
+        port);
+    return true;
+  }
+
+  private static void closeFds(List<Integer> fds) {
+    for (int fd : fds) {
+      try {
+        new io.netty.channel.unix.FileDescriptor(fd).close();
+      } catch (java.io.IOException e) {
+        log.debug("closing inherited fd {}", fd, e);
+      }
+    }
   }
 
   private void unbind(String name) {

@@ -78,6 +78,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   /** Pipelined messages queued behind the current exchange before reading pauses. */
   private static final int QUEUE_LIMIT = 32;
 
+  /** While draining, an idle keep-alive connection is closed after this much quiet. */
+  private static final long DRAIN_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
   private static final int PAUSE_UPSTREAM = 1;
   private static final int PAUSE_PENDING = 2;
   private static final int PAUSE_QUEUE = 4;
@@ -103,6 +106,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   private ForwardingInfo fwd;
   private InetSocketAddress clientAddress;
   private boolean closed;
+  private boolean draining;
   private int readPause;
 
   // Snapshot cache: refreshed when the control plane publishes a new one.
@@ -218,10 +222,19 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     if (closed) {
       return;
     }
+    closeAfterResponse = true;
+    draining = true;
     if (req == null && decoder.idle() && (queued == null || queued.isEmpty())) {
-      ch.close();
-    } else {
-      closeAfterResponse = true;
+      // Closing a keep-alive connection the moment it goes idle races with the client's next
+      // request. Busy connections get their next response with "Connection: close"; only one
+      // that stays quiet for a moment is closed.
+      long now = System.nanoTime();
+      if (now - idleSinceNanos >= DRAIN_QUIET_NANOS) {
+        closed = true;
+        ch.close();
+      } else {
+        arm(idleSinceNanos + DRAIN_QUIET_NANOS);
+      }
     }
   }
 
@@ -936,6 +949,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         }
       }
       long t = lc.timeouts().idle().toNanos();
+      if (draining && (t == 0 || t > DRAIN_QUIET_NANOS)) {
+        t = DRAIN_QUIET_NANOS;
+      }
       if (t > 0) {
         if (now - idleSinceNanos >= t) {
           closed = true;
