@@ -12,6 +12,7 @@ import io.ballast.core.world.Snapshot;
 import io.ballast.proxy.http.HttpProxyHandler;
 import io.ballast.proxy.http.ListenerContext;
 import io.ballast.proxy.http.codec.Http1Decoder;
+import io.ballast.proxy.observe.TrafficObserver;
 import io.ballast.proxy.transport.Transport;
 import io.ballast.proxy.upstream.LoopResources;
 import io.netty.bootstrap.Bootstrap;
@@ -59,6 +60,7 @@ public final class ProxyServer implements AutoCloseable {
   private final Map<String, BoundListener> bound =
       Collections.synchronizedMap(new LinkedHashMap<>());
   private volatile boolean stopped;
+  private volatile TrafficObserver observer = TrafficObserver.NONE;
 
   /**
    * Creates the data plane (event loops start now; listeners bind in {@link #start()}).
@@ -83,6 +85,11 @@ public final class ProxyServer implements AutoCloseable {
       res.put(loops.get(i), new LoopResources(i, loops.size(), loops.get(i), upstream));
     }
     this.loopResources = Collections.unmodifiableMap(res);
+  }
+
+  /** Sets where traffic is reported (metrics, access log). Call before {@link #start}. */
+  public void observer(TrafficObserver observer) {
+    this.observer = java.util.Objects.requireNonNull(observer);
   }
 
   /** The transport in use ({@code epoll} or {@code nio}). */
@@ -216,7 +223,8 @@ public final class ProxyServer implements AutoCloseable {
     }
     ChannelGroup clients = new DefaultChannelGroup(lc.name(), GlobalEventExecutor.INSTANCE);
     ListenerContext context =
-        new ListenerContext(lc.name(), controlPlane, loopResources, clients, "http");
+        new ListenerContext(
+            lc.name(), controlPlane, loopResources, clients, "http", observer.listener(lc.name()));
     AtomicInteger connections = new AtomicInteger();
     HostPort hp = lc.listen();
     InetSocketAddress address =
@@ -283,7 +291,8 @@ public final class ProxyServer implements AutoCloseable {
     }
     ChannelGroup clients = new DefaultChannelGroup(lc.name(), GlobalEventExecutor.INSTANCE);
     ListenerContext context =
-        new ListenerContext(lc.name(), controlPlane, loopResources, clients, "http");
+        new ListenerContext(
+            lc.name(), controlPlane, loopResources, clients, "http", observer.listener(lc.name()));
     AtomicInteger connections = new AtomicInteger();
     List<Channel> channels = new ArrayList<>();
     int port = -1;

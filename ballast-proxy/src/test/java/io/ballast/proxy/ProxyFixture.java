@@ -5,6 +5,7 @@ import io.ballast.core.time.Randoms;
 import io.ballast.core.time.Ticker;
 import io.ballast.core.world.ControlPlane;
 import io.ballast.core.world.Snapshot;
+import io.ballast.proxy.observe.TrafficObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,8 +33,13 @@ final class ProxyFixture implements AutoCloseable {
           .build();
 
   ProxyFixture(BallastConfig config) {
+    this(config, TrafficObserver.NONE);
+  }
+
+  ProxyFixture(BallastConfig config, TrafficObserver observer) {
     controlPlane.applyConfig(config).join();
     server = new ProxyServer(controlPlane, config.node());
+    server.observer(observer);
     server.start();
   }
 

@@ -21,6 +21,8 @@ import io.ballast.proxy.http.codec.Http1Decoder;
 import io.ballast.proxy.http.codec.HttpParseError;
 import io.ballast.proxy.http.codec.RequestHead;
 import io.ballast.proxy.http.codec.ResponseHead;
+import io.ballast.proxy.observe.ExchangeRecord;
+import io.ballast.proxy.observe.ListenerObserver;
 import io.ballast.proxy.upstream.LoopResources;
 import io.ballast.proxy.upstream.UpstreamConnection;
 import io.ballast.proxy.upstream.UpstreamListener;
@@ -87,11 +89,17 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   private static final int PAUSE_UPGRADE = 8;
 
   private enum Failure {
-    CONNECT_REFUSED,
-    CONNECT_TIMEOUT,
-    CLOSED,
-    RESPONSE_TIMEOUT,
-    INVALID_RESPONSE
+    CONNECT_REFUSED("connect-refused"),
+    CONNECT_TIMEOUT("connect-timeout"),
+    CLOSED("upstream-closed"),
+    RESPONSE_TIMEOUT("response-timeout"),
+    INVALID_RESPONSE("invalid-response");
+
+    final String code;
+
+    Failure(String code) {
+      this.code = code;
+    }
   }
 
   private final ListenerContext listener;
@@ -99,6 +107,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   private final PickContext pick = new PickContext(Randoms.threadLocal());
   private final SessionState session = new SessionState();
   private Backend persisted;
+  private final ExchangeRecord record = new ExchangeRecord();
+  private ListenerObserver observer = ListenerObserver.NONE;
+  private boolean recordOpen;
+  private long requestStartNanos;
+  private long connectStartNanos;
 
   private ChannelHandlerContext ctx;
   private Channel ch;
@@ -185,6 +198,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         new ForwardingInfo(
             lc.forwarded(), zone >= 0 ? ip.substring(0, zone) : ip, listener.scheme());
     listener.clients().add(ch);
+    observer = listener.observer();
+    record.client = clientAddress;
+    record.listener = listener.name();
+    observer.connectionOpened();
     idleSinceNanos = System.nanoTime();
     armIdleTimer(idleSinceNanos);
     ctx.fireChannelActive();
@@ -193,6 +210,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closed = true;
+    if (recordOpen) {
+      observeEnd(responseStarted && resp != null ? resp.status() : 0, "client-closed");
+    }
+    observer.connectionClosed();
     if (up != null) {
       // The response can't be delivered any more; the connection's state is unknown.
       up.close();
@@ -366,6 +387,17 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
   private void startRequest(RequestHead head) {
     req = head;
+    requestStartNanos = System.nanoTime();
+    record.reset();
+    record.startEpochMillis = System.currentTimeMillis();
+    record.method = head.methodName();
+    record.target = head.target();
+    record.protocol = head.version() >= 11 ? "HTTP/1.1" : "HTTP/1.0";
+    if (observer.wantsRequestHeaders()) {
+      record.referer = head.header("referer");
+      record.userAgent = head.header("user-agent");
+    }
+    recordOpen = true;
     resp = null;
     attempts = 0;
     requestComplete = !head.hasBody();
@@ -381,6 +413,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     pick.reset(this);
     refreshView();
     pool = view.route(view.routesByHost() ? head.host() : null, head.path());
+    record.pool = pool.name();
     persisted = null;
     if (pool.affinity() != SessionAffinity.NONE) {
       session.reset();
@@ -394,6 +427,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
   private void requestBody(ByteBuf buf) {
     lastClientReadNanos = System.nanoTime();
+    record.bytesIn += buf.readableBytes();
     if (responseComplete) {
       buf.release(); // the backend already answered; the connection closes after the response
       return;
@@ -436,6 +470,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   }
 
   private void requestInvalid(HttpParseError error) {
+    if (recordOpen) {
+      observeEnd(responseStarted && resp != null ? resp.status() : error.status(), "bad-request");
+    }
     // The body broke framing mid-stream: what was forwarded is incomplete; nothing can follow.
     if (up != null) {
       up.close();
@@ -462,6 +499,13 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   }
 
   private void rejectRequest(int status, String reason) {
+    if (!recordOpen) {
+      record.reset();
+      record.startEpochMillis = System.currentTimeMillis();
+      requestStartNanos = System.nanoTime();
+      recordOpen = true;
+    }
+    observeEnd(status, status == 408 ? "client-timeout" : "bad-request");
     closed = true;
     ch.writeAndFlush(
             HeadEncoder.errorResponse(ch.alloc(), status, reasonPhrase(status), reason, true, null))
@@ -478,6 +522,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
       return;
     }
     backend = b;
+    record.backend = b;
     attempts++;
     attemptFailed = false;
     attemptStartNanos = System.nanoTime();
@@ -497,6 +542,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
       return;
     }
     connecting = true;
+    connectStartNanos = attemptStartNanos;
     final RequestHead forRequest = req;
     final int forAttempt = attempts;
     ChannelFuture f = upstreams.connect((int) pc.timeouts().connect().toMillis());
@@ -512,6 +558,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         return;
       }
       connecting = false;
+      record.connectNanos += System.nanoTime() - connectStartNanos;
       useConnection(c);
     } else if (current) {
       connecting = false;
@@ -583,10 +630,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
       pick.markTried(failed);
     }
     if (!closed && canRetry(failure, reused)) {
+      observer.retried(failed, failure.code);
       resumeReading(PAUSE_UPSTREAM);
       attempt();
       return;
     }
+    record.error = failure.code;
     String where = " (pool '" + pool.name() + "')";
     switch (failure) {
       case CONNECT_REFUSED ->
@@ -666,6 +715,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     responseHeadNanos = now;
     responseStarted = true;
     resp = head;
+    record.firstByteNanos = now - requestStartNanos;
     releaseReplay();
     replayable = false;
     if (status == 101) {
@@ -699,7 +749,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         extra = ("Set-Cookie: " + cookie + "\r\n").getBytes(StandardCharsets.US_ASCII);
       }
     }
-    ch.write(HeadEncoder.encodeResponse(ch.alloc(), head, connection, dechunk, extra));
+    ByteBuf encoded = HeadEncoder.encodeResponse(ch.alloc(), head, connection, dechunk, extra);
+    record.bytesOut += encoded.readableBytes();
+    ch.write(encoded);
     needClientFlush = true;
     if (!head.hasBody()) {
       onResponseEnd(c);
@@ -709,6 +761,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   @Override
   public void onResponseBody(UpstreamConnection c, ByteBuf body) {
     lastUpstreamReadNanos = System.nanoTime();
+    record.bytesOut += body.readableBytes();
     ch.write(body);
     needClientFlush = true;
     if (!ch.isWritable()) {
@@ -790,6 +843,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   }
 
   private void abortClient() {
+    if (recordOpen) {
+      observeEnd(
+          resp != null ? resp.status() : 0,
+          record.error != null ? record.error : "upstream-aborted");
+    }
     attemptFailed = true;
     endAttempt(true);
     closed = true;
@@ -807,6 +865,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     responseComplete = true;
     boolean close = closeAfterResponse || !requestComplete || listener.stopping();
     closeAfterResponse = close;
+    errorStatus = status;
+    if (record.error == null) {
+      record.error = status == 503 ? "no-backend" : "error";
+    }
+    record.firstByteNanos = System.nanoTime() - requestStartNanos;
     ch.writeAndFlush(
         HeadEncoder.errorResponse(
             ch.alloc(),
@@ -819,6 +882,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   }
 
   private void finishExchange() {
+    if (recordOpen) {
+      observeEnd(resp != null ? resp.status() : errorStatus, record.error);
+    }
     releaseExchangeBuffers();
     req = null;
     pool = null;
@@ -901,6 +967,22 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
       replay.clear();
     }
     replayBytes = 0;
+  }
+
+  private int errorStatus;
+
+  /** Reports the current request once: to metrics and the access log. */
+  private void observeEnd(int status, String error) {
+    recordOpen = false;
+    record.status = status;
+    record.error = error;
+    record.retries = Math.max(0, attempts - 1);
+    record.totalNanos = System.nanoTime() - requestStartNanos;
+    try {
+      observer.exchangeCompleted(record);
+    } catch (RuntimeException e) {
+      log.warn("traffic observer failed", e);
+    }
   }
 
   // ------------------------------------------------------------------ timers

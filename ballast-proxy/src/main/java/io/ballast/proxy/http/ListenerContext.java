@@ -1,6 +1,7 @@
 package io.ballast.proxy.http;
 
 import io.ballast.core.world.ControlPlane;
+import io.ballast.proxy.observe.ListenerObserver;
 import io.ballast.proxy.upstream.LoopResources;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
@@ -16,6 +17,7 @@ public final class ListenerContext {
   private final Map<EventLoop, LoopResources> loops;
   private final ChannelGroup clients;
   private final String scheme;
+  private final ListenerObserver observer;
   private volatile boolean stopping;
 
   /**
@@ -26,18 +28,26 @@ public final class ListenerContext {
    * @param loops each event loop's resources
    * @param clients the listener's open client connections
    * @param scheme {@code http} or {@code https}, for forwarding headers
+   * @param observer where this listener's traffic is reported
    */
   public ListenerContext(
       String name,
       ControlPlane controlPlane,
       Map<EventLoop, LoopResources> loops,
       ChannelGroup clients,
-      String scheme) {
+      String scheme,
+      ListenerObserver observer) {
     this.name = name;
     this.controlPlane = controlPlane;
     this.loops = loops;
     this.clients = clients;
     this.scheme = scheme;
+    this.observer = observer;
+  }
+
+  /** Where this listener's traffic is reported. */
+  public ListenerObserver observer() {
+    return observer;
   }
 
   public String name() {
