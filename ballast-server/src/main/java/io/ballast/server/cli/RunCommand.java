@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
     BallastConfig c = result.config();
     Node node;
     try {
-      node = Node.start(c);
+      node = Node.start(c, config);
     } catch (IllegalStateException e) {
       err.println("not starting: " + e.getMessage());
       return 1;
