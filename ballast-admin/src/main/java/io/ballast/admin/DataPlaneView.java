@@ -24,4 +24,9 @@ public interface DataPlaneView {
 
   /** Open client connections, across listeners. */
   int clientConnections();
+
+  /** Open client connections of one listener. */
+  default int clientConnections(String listener) {
+    return 0;
+  }
 }

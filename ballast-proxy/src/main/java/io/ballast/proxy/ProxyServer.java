@@ -168,6 +168,12 @@ public final class ProxyServer implements AutoCloseable {
     return n;
   }
 
+  /** Open client connections of one listener (0 if it is not bound). */
+  public int clientConnections(String listener) {
+    BoundListener b = bound.get(listener);
+    return b == null ? 0 : b.context.clients().size();
+  }
+
   private void onSnapshot(Snapshot previous, Snapshot next) {
     if (stopped) {
       return;

@@ -174,6 +174,11 @@ public final class Node implements AutoCloseable {
               public int clientConnections() {
                 return proxy == null ? 0 : proxy.clientConnections();
               }
+
+              @Override
+              public int clientConnections(String listener) {
+                return proxy == null ? 0 : proxy.clientConnections(listener);
+              }
             });
   }
 

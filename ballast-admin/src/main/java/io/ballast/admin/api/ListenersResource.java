@@ -21,7 +21,9 @@ public final class ListenersResource {
     ObjectNode o = AdminResponse.object();
     ArrayNode listeners = o.putArray("listeners");
     for (ListenerConfig lc : s.config().listeners()) {
-      listeners.add(Views.listener(lc, ctx.dataPlane().port(lc.name())));
+      ObjectNode view = Views.listener(lc, ctx.dataPlane().port(lc.name()));
+      view.put("client-connections", ctx.dataPlane().clientConnections(lc.name()));
+      listeners.add(view);
     }
     o.put("client-connections", ctx.dataPlane().clientConnections());
     return AdminResponse.ok(o);

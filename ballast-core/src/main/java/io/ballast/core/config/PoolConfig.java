@@ -32,4 +32,18 @@ public record PoolConfig(
   public PoolConfig {
     backends = List.copyOf(backends);
   }
+
+  /** The same pool with other backends (runtime overlays, tests). */
+  public PoolConfig withBackends(List<BackendConfig> newBackends) {
+    return new PoolConfig(
+        name,
+        algorithm,
+        balancer,
+        hashOn,
+        slowStart,
+        persistence,
+        newBackends,
+        timeouts,
+        connectionPool);
+  }
 }

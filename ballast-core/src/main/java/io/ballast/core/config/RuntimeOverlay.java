@@ -277,16 +277,7 @@ public final class RuntimeOverlay {
       Map<String, AdminState> states =
           keepOverrides(c.states(), fileIds, removed, where, "state", dropped);
       backends.addAll(added.values());
-      pools.add(
-          new PoolConfig(
-              pc.name(),
-              pc.algorithm(),
-              pc.balancer(),
-              pc.hashOn(),
-              pc.slowStart(),
-              backends,
-              pc.timeouts(),
-              pc.connectionPool()));
+      pools.add(pc.withBackends(backends));
       kept.put(pc.name(), new PoolChanges(added, removed, weights, states));
     }
     for (Map.Entry<String, PoolChanges> e : this.pools.entrySet()) {

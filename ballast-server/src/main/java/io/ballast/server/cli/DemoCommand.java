@@ -48,8 +48,14 @@ final class DemoCommand implements Callable<Integer> {
   int port;
 
   @Option(
+      names = "--admin-port",
+      defaultValue = "9090",
+      description = "admin API (and dashboard) port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+  int adminPort;
+
+  @Option(
       names = "--algorithm",
-      defaultValue = "round-robin",
+      defaultValue = "weighted-round-robin",
       description = "balancing algorithm (default: ${DEFAULT-VALUE})")
   String algorithm;
 
@@ -101,17 +107,27 @@ final class DemoCommand implements Callable<Integer> {
           b.id(), b.port(), b.vm(), b.host());
     }
     out.println();
+    String admin = "http://127.0.0.1:" + adminPort;
+    String ctl = "bin/ballast ctl" + (adminPort == 9090 ? "" : " --admin " + admin);
+    out.println("  admin     " + admin + "/api/v1/pools");
+    out.println();
     out.println("Try:");
-    out.println(
-        "  curl -s " + base + "/                                   # answered by one backend");
-    out.println("  for i in $(seq 6); do curl -s " + base + "/; done        # watch the rotation");
-    out.println(
-        "  curl -si " + base + "/ | grep -i x-backend             # which backend answered");
-    out.println("  curl -s '" + base + "/work?ms=250'                      # a slow request");
-    out.println(
-        "  curl -si -H 'Transfer-Encoding: chunked' -H 'Content-Length: 3' "
-            + base
-            + "/  # rejected: 400");
+    String[][] tries = {
+      {"curl -s " + base + "/", "answered by one backend"},
+      {"for i in $(seq 6); do curl -s " + base + "/; done", "watch the rotation"},
+      {"curl -s '" + base + "/work?ms=250'", "a slow request"},
+      {ctl + " backends web", "live state of every backend"},
+      {ctl + " drain web web-1", "web-1 takes no new requests"},
+      {ctl + " enable web web-1", "and back"},
+      {ctl + " weight web web-2 300", "web-2 gets 3x the share"},
+      {
+        "curl -si -H 'Transfer-Encoding: chunked' -H 'Content-Length: 3' " + base + "/",
+        "smuggling attempt: 400"
+      },
+    };
+    for (String[] t : tries) {
+      out.printf("  %-66s # %s%n", t[0], t[1]);
+    }
     out.println();
     out.println("Stop with Ctrl-C.");
     out.flush();
@@ -124,7 +140,7 @@ final class DemoCommand implements Callable<Integer> {
   private String yaml(List<DemoBackend> started) {
     StringBuilder sb = new StringBuilder();
     sb.append("node: { name: demo, shutdown-grace: 5s }\n");
-    sb.append("admin: { enabled: false }\n");
+    sb.append("admin: { listen: 127.0.0.1:").append(adminPort).append(" }\n");
     sb.append("listeners:\n");
     sb.append("  - { name: web, listen: 127.0.0.1:").append(port).append(", pool: web }\n");
     sb.append("pools:\n");
