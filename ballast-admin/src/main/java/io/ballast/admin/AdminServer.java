@@ -122,7 +122,8 @@ public final class AdminServer implements AutoCloseable {
               .syncUninterruptibly()
               .channel();
     } catch (RuntimeException e) {
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      // The event loop stays: a caller may retry (a hitless takeover waits for the port), and
+      // close() releases it.
       throw new IllegalStateException("admin API: cannot bind " + hp + ": " + e.getMessage(), e);
     }
     log.info(
@@ -131,6 +132,12 @@ public final class AdminServer implements AutoCloseable {
         port(),
         access.hasToken() ? "token required for changes" : "no token: loopback clients only");
     return this;
+  }
+
+  /** Whether the admin listener is bound. */
+  public boolean isRunning() {
+    Channel s = server;
+    return s != null && s.isOpen();
   }
 
   /** The bound port (the actual one when the config says 0), or -1 before {@link #start}. */

@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,32 @@ public final class Node implements AutoCloseable {
   private volatile boolean ready;
   private volatile boolean stopping;
 
-  private Node(BallastConfig fileConfig, Path configFile) {
+  /**
+   * How a node starts.
+   *
+   * @param configFile the config file, or {@code null} (demo, embedded)
+   * @param inheritedListeners listening sockets taken over from a previous node, by listener
+   * @param deferAdmin don't start the admin listener yet (a takeover starts it once the previous
+   *     node released its port, see {@link #startAdminRetrying})
+   * @param restart the hitless self-restart behind {@code POST /api/v1/restart}, or {@code null}
+   */
+  public record Options(
+      Path configFile,
+      Map<String, List<Integer>> inheritedListeners,
+      boolean deferAdmin,
+      Supplier<String> restart) {
+
+    /** A plain start from a config file (or none). */
+    public static Options of(Path configFile) {
+      return new Options(configFile, Map.of(), false, null);
+    }
+  }
+
+  private final Supplier<String> restartHook;
+
+  private Node(BallastConfig fileConfig, Options options) {
+    Path configFile = options.configFile();
+    this.restartHook = options.restart();
     this.configFile = configFile == null ? null : configFile.toAbsolutePath();
     this.overlay = openOverlay(this.configFile);
     RuntimeOverlay.Merge merge = overlay.current().merge(fileConfig);
@@ -91,9 +117,9 @@ public final class Node implements AutoCloseable {
       }
       keepOnlyWhatApplies(merge);
       p = new ProxyServer(controlPlane, config.node());
-      p.start();
+      p.start(options.inheritedListeners());
       this.proxy = p;
-      if (a != null) {
+      if (a != null && !options.deferAdmin()) {
         a.start(); // after the proxy: /readyz must not answer before listeners are bound
       }
       this.admin = a;
@@ -119,7 +145,7 @@ public final class Node implements AutoCloseable {
    *     listener can't bind, or the admin API can't start
    */
   public static Node start(BallastConfig config) {
-    return start(config, null);
+    return start(config, Options.of(null));
   }
 
   /**
@@ -133,8 +159,17 @@ public final class Node implements AutoCloseable {
    *     backend can't be resolved, a listener can't bind, or the admin API can't start
    */
   public static Node start(BallastConfig config, Path configFile) {
+    return start(config, Options.of(configFile));
+  }
+
+  /**
+   * Starts a node with explicit options (hitless takeover, restart hook).
+   *
+   * @throws IllegalStateException with a one-line reason when the node cannot start
+   */
+  public static Node start(BallastConfig config, Options options) {
     applyLogging(config.logging());
-    Node node = new Node(config, configFile);
+    Node node = new Node(config, options);
     log.info(
         "ballast node '{}' up: {} listener(s), {} pool(s), {} event loops ({})",
         node.config.node().name(),
@@ -157,6 +192,32 @@ public final class Node implements AutoCloseable {
   }
 
   private AdminServer.Builder adminBuilder() {
+    return withRestartRoute(baseAdminBuilder());
+  }
+
+  private AdminServer.Builder withRestartRoute(AdminServer.Builder b) {
+    return b.route(
+        io.netty.handler.codec.http.HttpMethod.POST,
+        "/api/v1/restart",
+        io.ballast.admin.AdminHandler.sync(
+            request -> {
+              if (restartHook == null) {
+                throw io.ballast.admin.AdminException.conflict(
+                    "this node cannot restart itself (it was started without a config file)");
+              }
+              if (stopping) {
+                throw io.ballast.admin.AdminException.conflict("the node is shutting down");
+              }
+              com.fasterxml.jackson.databind.node.ObjectNode o =
+                  io.ballast.admin.AdminResponse.object();
+              o.put("restarting", true);
+              o.put("message", restartHook.get());
+              return io.ballast.admin.AdminResponse.json(
+                  io.netty.handler.codec.http.HttpResponseStatus.ACCEPTED, o);
+            }));
+  }
+
+  private AdminServer.Builder baseAdminBuilder() {
     return AdminServer.builder(config.admin())
         .controlPlane(controlPlane)
         .changes(changes)
@@ -355,6 +416,47 @@ public final class Node implements AutoCloseable {
    */
   public boolean shutdown() {
     return shutdown(config.node().shutdownGrace());
+  }
+
+  /**
+   * Starts the deferred admin listener, retrying the bind while the previous node still holds its
+   * port (hitless takeover).
+   *
+   * @return true once bound; false if it never became free within {@code patience}
+   */
+  public boolean startAdminRetrying(Duration patience) {
+    if (admin == null || admin.isRunning()) {
+      return true;
+    }
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (true) {
+      try {
+        admin.start();
+        return true;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          log.error("admin API: {}", e.getMessage());
+          return false;
+        }
+        try {
+          Thread.sleep(50); // the previous node releases the port within moments of retiring
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+  }
+
+  /**
+   * Hands over to a successor that now serves on this node's listening sockets: releases the admin
+   * port at once (the successor binds it next), then drains like a graceful shutdown.
+   */
+  public void retire() {
+    if (admin != null) {
+      admin.close();
+    }
+    shutdown();
   }
 
   /** Graceful shutdown with an explicit grace period. */

@@ -80,7 +80,9 @@ class AdminNodeTest {
   @Test
   void drainAndWaitLetsASlowRequestFinishThenRemovesTheBackend() throws Exception {
     node =
-        Node.start(NodeFixtures.withAdmin(TestConfigs.simple("round-robin", b1, b2), null), null);
+        Node.start(
+            NodeFixtures.withAdmin(TestConfigs.simple("round-robin", b1, b2), null),
+            (java.nio.file.Path) null);
     CompletableFuture<HttpResponse<String>> slow =
         NodeFixtures.client()
             .sendAsync(

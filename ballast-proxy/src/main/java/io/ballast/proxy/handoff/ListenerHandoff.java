@@ -94,7 +94,16 @@ public final class ListenerHandoff {
     path.toFile().setWritable(false, false);
     path.toFile().setReadable(true, true);
     path.toFile().setWritable(true, true);
-    return new Server(path, group, server);
+    return new Server(path, group, server, fileKey(path));
+  }
+
+  private static Object fileKey(Path path) {
+    try {
+      return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class)
+          .fileKey();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** A running handoff endpoint. */
@@ -102,21 +111,32 @@ public final class ListenerHandoff {
     private final Path path;
     private final EventLoopGroup group;
     private final Channel channel;
+    private final Object fileKey;
 
-    Server(Path path, EventLoopGroup group, Channel channel) {
+    Server(Path path, EventLoopGroup group, Channel channel, Object fileKey) {
       this.path = path;
       this.group = group;
       this.channel = channel;
+      this.fileKey = fileKey;
+    }
+
+    /** The socket's path. */
+    public Path path() {
+      return path;
     }
 
     @Override
     public void close() {
       channel.close().syncUninterruptibly();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      try {
-        Files.deleteIfExists(path);
-      } catch (IOException e) {
-        log.debug("cannot delete {}", path, e);
+      // A successor may already have bound its own socket at this path: leave that one alone.
+      Object now = fileKey(path);
+      if (now != null && now.equals(fileKey)) {
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException e) {
+          log.debug("cannot delete {}", path, e);
+        }
       }
     }
   }

@@ -4,10 +4,16 @@ import io.ballast.core.balance.BalancerRegistry;
 import io.ballast.core.config.BallastConfig;
 import io.ballast.core.config.ConfigError;
 import io.ballast.core.config.ConfigLoader;
+import io.ballast.proxy.handoff.ListenerHandoff;
 import io.ballast.server.Node;
+import io.ballast.server.Takeover;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,8 +26,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Run a node with a config file.",
       "",
-      "Stops gracefully on SIGTERM/SIGINT: stops accepting, finishes in-flight requests",
-      "within node.shutdown-grace, exits 0."
+      "Signals: SIGTERM/SIGINT stop gracefully (stop accepting, finish in-flight requests",
+      "within node.shutdown-grace, exit 0); SIGHUP reloads the config file; SIGUSR2 restarts",
+      "hitlessly (a successor process takes the listening sockets over, this one drains).",
+      "With --takeover this process is that successor."
     })
 final class RunCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -32,6 +40,25 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "the config file (YAML)")
   Path config;
+
+  @Option(
+      names = "--takeover",
+      description =
+          "take the listening sockets over from the node running with the same handoff socket,"
+              + " then let it drain and exit (hitless restart / upgrade)")
+  boolean takeover;
+
+  @Option(
+      names = "--handoff-socket",
+      paramLabel = "PATH",
+      description = "Unix socket for hitless restarts (default: derived from the config path)")
+  Path handoffSocket;
+
+  @Option(
+      names = "--pid-file",
+      paramLabel = "FILE",
+      description = "write this process's PID here once it serves")
+  Path pidFile;
 
   @Override
   public Integer call() throws Exception {
@@ -52,15 +79,50 @@ final class RunCommand implements Callable<Integer> {
       return 1;
     }
     BallastConfig c = result.config();
+    Path socket = handoffSocket != null ? handoffSocket : Takeover.defaultSocket(config);
+    ListenerHandoff.Taken taken = null;
+    if (takeover) {
+      try {
+        taken = ListenerHandoff.take(socket, 10_000);
+      } catch (IOException e) {
+        err.println("not taking over: " + e.getMessage());
+        return 1;
+      }
+    }
+    Path configPath = config.toAbsolutePath();
+    Path pid = pidFile == null ? null : pidFile.toAbsolutePath();
     Node node;
     try {
-      node = Node.start(c, config);
+      node =
+          Node.start(
+              c,
+              new Node.Options(
+                  config,
+                  taken == null ? Map.of() : taken.fds(),
+                  taken != null,
+                  () -> Takeover.spawnSuccessor(configPath, socket, pid)));
     } catch (IllegalStateException e) {
       err.println("not starting: " + e.getMessage());
+      if (taken != null) {
+        err.println("the running node keeps serving");
+      }
       return 1;
     }
+    if (taken != null) {
+      // We serve on the sockets now; the old node releases its admin port and drains.
+      if (!taken.confirmServing(10_000)) {
+        err.println("warning: the previous node did not acknowledge the takeover");
+      }
+      node.startAdminRetrying(Duration.ofSeconds(10));
+    }
+    Optional<ListenerHandoff.Server> handoff = Takeover.serve(node, socket);
     Signals.onTermination(node);
+    Signals.handle("HUP", () -> node.reload());
+    Signals.handle("USR2", () -> Takeover.spawnSuccessor(configPath, socket, pid));
+    Takeover.writePidFile(pid);
+    Takeover.notifyReady();
     node.awaitStopped();
+    handoff.ifPresent(ListenerHandoff.Server::close);
     return 0;
   }
 }
