@@ -9,6 +9,7 @@ import io.ballast.core.config.BackendConfig;
 import io.ballast.core.config.BallastConfig;
 import io.ballast.core.config.ConnectionPoolConfig;
 import io.ballast.core.config.ForwardedConfig;
+import io.ballast.core.config.HealthConfig;
 import io.ballast.core.config.HostPort;
 import io.ballast.core.config.HttpLimits;
 import io.ballast.core.config.ListenerConfig;
@@ -17,7 +18,9 @@ import io.ballast.core.config.LoggingConfig;
 import io.ballast.core.config.NodeConfig;
 import io.ballast.core.config.OptionReader;
 import io.ballast.core.config.PoolConfig;
+import io.ballast.core.config.PoolLimits;
 import io.ballast.core.config.PoolTimeouts;
+import io.ballast.core.config.RetryConfig;
 import io.ballast.core.config.RouteConfig;
 import io.ballast.core.config.SlowStartConfig;
 import io.ballast.core.model.AdminState;
@@ -115,7 +118,10 @@ public final class TestConfigs {
                 SlowStartConfig.OFF,
                 backends,
                 PoolTimeouts.defaults(),
-                ConnectionPoolConfig.defaults())));
+                ConnectionPoolConfig.defaults(),
+                HealthConfig.defaults(),
+                RetryConfig.defaults(),
+                PoolLimits.defaults())));
     return this;
   }
 
@@ -144,7 +150,58 @@ public final class TestConfigs {
         p.slowStart(),
         p.backends(),
         t,
-        p.connectionPool());
+        p.connectionPool(),
+        p.health(),
+        p.retries(),
+        p.limits());
+  }
+
+  /** Same pool with other health settings. */
+  public static PoolConfig withHealth(PoolConfig p, HealthConfig h) {
+    return new PoolConfig(
+        p.name(),
+        p.algorithm(),
+        p.balancer(),
+        p.hashOn(),
+        p.slowStart(),
+        p.backends(),
+        p.timeouts(),
+        p.connectionPool(),
+        h,
+        p.retries(),
+        p.limits());
+  }
+
+  /** Same pool with other retry settings. */
+  public static PoolConfig withRetries(PoolConfig p, RetryConfig r) {
+    return new PoolConfig(
+        p.name(),
+        p.algorithm(),
+        p.balancer(),
+        p.hashOn(),
+        p.slowStart(),
+        p.backends(),
+        p.timeouts(),
+        p.connectionPool(),
+        p.health(),
+        r,
+        p.limits());
+  }
+
+  /** Same pool with other limits. */
+  public static PoolConfig withLimits(PoolConfig p, PoolLimits l) {
+    return new PoolConfig(
+        p.name(),
+        p.algorithm(),
+        p.balancer(),
+        p.hashOn(),
+        p.slowStart(),
+        p.backends(),
+        p.timeouts(),
+        p.connectionPool(),
+        p.health(),
+        p.retries(),
+        l);
   }
 
   /** Same listener with other timeouts. */

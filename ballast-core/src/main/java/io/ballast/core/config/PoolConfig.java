@@ -3,6 +3,7 @@ package io.ballast.core.config;
 import io.ballast.core.balance.BalancerSpec;
 import io.ballast.core.balance.HashOn;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A pool of backends that serve the same thing ({@code pools[]}).
@@ -16,6 +17,10 @@ import java.util.List;
  * @param backends statically declared backends
  * @param timeouts upstream timeouts
  * @param connectionPool upstream keep-alive connection pooling
+ * @param health active checks, outlier detection, panic threshold and initial state ({@code
+ *     health:})
+ * @param retries retries on another backend and the retry budget ({@code retries:})
+ * @param limits per-backend limits and the pool's wait queue ({@code limits:})
  */
 public record PoolConfig(
     String name,
@@ -25,9 +30,39 @@ public record PoolConfig(
     SlowStartConfig slowStart,
     List<BackendConfig> backends,
     PoolTimeouts timeouts,
-    ConnectionPoolConfig connectionPool) {
+    ConnectionPoolConfig connectionPool,
+    HealthConfig health,
+    RetryConfig retries,
+    PoolLimits limits) {
 
   public PoolConfig {
     backends = List.copyOf(backends);
+    Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(retries, "retries");
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /** A pool with default health, retry and limit settings. */
+  public PoolConfig(
+      String name,
+      String algorithm,
+      BalancerSpec balancer,
+      HashOn hashOn,
+      SlowStartConfig slowStart,
+      List<BackendConfig> backends,
+      PoolTimeouts timeouts,
+      ConnectionPoolConfig connectionPool) {
+    this(
+        name,
+        algorithm,
+        balancer,
+        hashOn,
+        slowStart,
+        backends,
+        timeouts,
+        connectionPool,
+        HealthConfig.defaults(),
+        RetryConfig.defaults(),
+        PoolLimits.defaults());
   }
 }
