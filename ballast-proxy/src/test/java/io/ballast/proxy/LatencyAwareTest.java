@@ -88,16 +88,7 @@ class LatencyAwareTest {
     P2cEwmaBalancerFactory.Options options =
         new P2cEwmaBalancerFactory.Options(
             Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1));
-    return new PoolConfig(
-        p.name(),
-        p.algorithm(),
-        new BalancerSpec(new P2cEwmaBalancerFactory(), options),
-        p.hashOn(),
-        p.slowStart(),
-        p.persistence(),
-        p.backends(),
-        p.timeouts(),
-        p.connectionPool());
+    return p.withBalancer(p.algorithm(), new BalancerSpec(new P2cEwmaBalancerFactory(), options));
   }
 
   private static long p99(List<Long> xs) {

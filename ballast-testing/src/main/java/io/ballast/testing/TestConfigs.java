@@ -9,6 +9,7 @@ import io.ballast.core.config.BackendConfig;
 import io.ballast.core.config.BallastConfig;
 import io.ballast.core.config.ConnectionPoolConfig;
 import io.ballast.core.config.ForwardedConfig;
+import io.ballast.core.config.HealthConfig;
 import io.ballast.core.config.HostPort;
 import io.ballast.core.config.HttpLimits;
 import io.ballast.core.config.ListenerConfig;
@@ -18,7 +19,9 @@ import io.ballast.core.config.NodeConfig;
 import io.ballast.core.config.OptionReader;
 import io.ballast.core.config.PersistenceConfig;
 import io.ballast.core.config.PoolConfig;
+import io.ballast.core.config.PoolLimits;
 import io.ballast.core.config.PoolTimeouts;
+import io.ballast.core.config.RetryConfig;
 import io.ballast.core.config.RouteConfig;
 import io.ballast.core.config.SlowStartConfig;
 import io.ballast.core.model.AdminState;
@@ -117,7 +120,10 @@ public final class TestConfigs {
                 PersistenceConfig.NONE,
                 backends,
                 PoolTimeouts.defaults(),
-                ConnectionPoolConfig.defaults())));
+                ConnectionPoolConfig.defaults(),
+                HealthConfig.defaults(),
+                RetryConfig.defaults(),
+                PoolLimits.defaults())));
     return this;
   }
 
@@ -138,44 +144,32 @@ public final class TestConfigs {
 
   /** Same pool with other timeouts. */
   public static PoolConfig withTimeouts(PoolConfig p, PoolTimeouts t) {
-    return new PoolConfig(
-        p.name(),
-        p.algorithm(),
-        p.balancer(),
-        p.hashOn(),
-        p.slowStart(),
-        p.persistence(),
-        p.backends(),
-        t,
-        p.connectionPool());
+    return p.withTimeouts(t);
+  }
+
+  /** Same pool with other health settings. */
+  public static PoolConfig withHealth(PoolConfig p, HealthConfig h) {
+    return p.withHealth(h);
+  }
+
+  /** Same pool with other retry settings. */
+  public static PoolConfig withRetries(PoolConfig p, RetryConfig r) {
+    return p.withRetries(r);
+  }
+
+  /** Same pool with other limits. */
+  public static PoolConfig withLimits(PoolConfig p, PoolLimits l) {
+    return p.withLimits(l);
   }
 
   /** Same pool with session persistence. */
   public static PoolConfig withPersistence(PoolConfig p, PersistenceConfig persistence) {
-    return new PoolConfig(
-        p.name(),
-        p.algorithm(),
-        p.balancer(),
-        p.hashOn(),
-        p.slowStart(),
-        persistence,
-        p.backends(),
-        p.timeouts(),
-        p.connectionPool());
+    return p.withPersistence(persistence);
   }
 
   /** Same pool with another algorithm (default options). */
   public static PoolConfig withAlgorithm(PoolConfig p, String algorithm) {
-    return new PoolConfig(
-        p.name(),
-        algorithm,
-        balancer(algorithm),
-        p.hashOn(),
-        p.slowStart(),
-        p.persistence(),
-        p.backends(),
-        p.timeouts(),
-        p.connectionPool());
+    return p.withBalancer(algorithm, balancer(algorithm));
   }
 
   /** Same listener with other timeouts. */

@@ -4,6 +4,8 @@ import io.ballast.core.balance.BalancerFactory;
 import io.ballast.core.balance.BalancerRegistry;
 import io.ballast.core.balance.BalancerSpec;
 import io.ballast.core.balance.HashOn;
+import io.ballast.core.config.ActiveCheckConfig.CheckType;
+import io.ballast.core.config.HealthConfig.InitState;
 import io.ballast.core.config.ListenerConfig.Protocol;
 import io.ballast.core.config.NodeConfig.Transport;
 import io.ballast.core.model.AdminState;
@@ -12,6 +14,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +43,10 @@ final class ConfigBinder {
 
   private static final List<String> LOG_LEVELS =
       List.of("error", "warn", "info", "debug", "trace", "off");
+
+  /** An HTTP method: an RFC 9110 token, upper case by convention. */
+  private static final Pattern HTTP_METHOD = Pattern.compile("[A-Z][A-Z0-9_.!#$%&'*+^`|~-]*");
+
   private static final Pattern HOST_PATTERN =
       Pattern.compile(
           "(\\*\\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*");
@@ -244,6 +251,9 @@ final class ConfigBinder {
     PersistenceConfig persistence = persistence(r);
     PoolTimeouts timeouts = poolTimeouts(r.map("timeouts"));
     ConnectionPoolConfig connectionPool = connectionPool(r.map("connection-pool"));
+    HealthConfig health = health(r);
+    RetryConfig retries = retries(r.map("retries"));
+    PoolLimits limits = poolLimits(r.map("limits"));
     List<BackendConfig> backends = backends(r, name);
     r.finish();
     return new PoolConfig(
@@ -255,7 +265,10 @@ final class ConfigBinder {
         persistence,
         backends,
         timeouts,
-        connectionPool);
+        connectionPool,
+        health,
+        retries,
+        limits);
   }
 
   /**
@@ -441,6 +454,385 @@ final class ConfigBinder {
             r.duration("idle-timeout", d.idleTimeout()));
     r.finish();
     return c;
+  }
+
+  // ---- health, retries, limits ----
+
+  private HealthConfig health(YamlOptionReader pool) {
+    HealthConfig d = HealthConfig.defaults();
+    YamlOptionReader r = pool.map("health");
+    ActiveCheckConfig active = null;
+    boolean hasActive = r.has("active");
+    if (hasActive && r.isMapping("active")) {
+      active = activeCheck(r.map("active"));
+    } else if (hasActive) {
+      r.map("active"); // reports "expected a mapping"
+    }
+    PassiveHealthConfig passive = passive(r.map("passive"));
+    double panicThreshold = r.percent("panic-threshold", d.panicThreshold(), 0, 1);
+    InitState initState = r.choice("init-state", InitState.class, d.initState());
+    if (initState == InitState.DOWN && !hasActive) {
+      r.error(
+          "init-state",
+          "down needs active checks (set health.active; nothing else would bring the backends up)");
+      initState = d.initState();
+    }
+    if (initState == InitState.DOWN && active == null) {
+      initState = d.initState(); // active checks had errors, already reported
+    }
+    r.finish();
+    return new HealthConfig(active, passive, panicThreshold, initState);
+  }
+
+  /** {@code health.active}; {@code null} when it has an error that leaves no usable check. */
+  private ActiveCheckConfig activeCheck(YamlOptionReader r) {
+    if (!r.has("type")) {
+      r.error("type", "is required (http, tcp, tcp-expect or agent)");
+    }
+    CheckType type = r.choice("type", CheckType.class, null);
+    String typeName = type == null ? "" : YamlOptionReader.choiceName(type);
+
+    Duration interval = positive(r, "interval", ActiveCheckConfig.DEFAULT_INTERVAL);
+    Duration fastInterval =
+        positive(r, "fast-interval", ActiveCheckConfig.defaultFastInterval(interval));
+    Duration downInterval = positive(r, "down-interval", interval);
+    double jitter = r.percent("jitter", ActiveCheckConfig.DEFAULT_JITTER, 0, 0.5);
+    Duration timeout = positive(r, "timeout", ActiveCheckConfig.DEFAULT_TIMEOUT);
+    int rise = r.integer("rise", ActiveCheckConfig.DEFAULT_RISE, 1, 100);
+    int fall = r.integer("fall", ActiveCheckConfig.DEFAULT_FALL, 1, 100);
+    int port = r.integer("port", 0, 1, 65535);
+
+    // Keys of one check type mean nothing to another: warn, as for http settings on tcp listeners.
+    for (String key : List.of("method", "path", "host", "expect-status", "expect-body")) {
+      onlyFor(r, key, type, CheckType.HTTP, typeName);
+    }
+    for (String key : List.of("send", "expect")) {
+      onlyFor(r, key, type, CheckType.TCP_EXPECT, typeName);
+    }
+
+    HttpCheckConfig http = type == CheckType.HTTP ? httpCheck(r) : null;
+    TcpExpectConfig tcpExpect = null;
+    if (type == CheckType.TCP_EXPECT) {
+      Payload send = payload(r, "send");
+      ReplyMatcher expect = null;
+      if (!r.has("expect")) {
+        r.error(
+            "expect",
+            "is required with type: tcp-expect (a substring such as +PONG, or regex:PATTERN)");
+      } else {
+        try {
+          expect = ReplyMatcher.parse(r.string("expect", ""));
+        } catch (IllegalArgumentException e) {
+          r.error("expect", e.getMessage());
+        }
+      }
+      tcpExpect = expect == null ? null : new TcpExpectConfig(send, expect);
+    }
+    AgentCheckConfig agent = agentCheck(r, type, interval);
+    r.finish();
+    if (type == null
+        || (type == CheckType.TCP_EXPECT && tcpExpect == null)
+        || (type == CheckType.AGENT && agent == null)) {
+      return null;
+    }
+    return new ActiveCheckConfig(
+        type,
+        interval,
+        fastInterval,
+        downInterval,
+        jitter,
+        timeout,
+        rise,
+        fall,
+        port,
+        http,
+        tcpExpect,
+        agent);
+  }
+
+  private static HttpCheckConfig httpCheck(YamlOptionReader r) {
+    HttpCheckConfig d = HttpCheckConfig.defaults();
+    String method = d.method();
+    Optional<String> m = r.string("method");
+    if (m.isPresent()) {
+      String text = m.get().trim();
+      if (HTTP_METHOD.matcher(text).matches()) {
+        method = text;
+      } else if (HTTP_METHOD.matcher(text.toUpperCase(Locale.ROOT)).matches()) {
+        r.error(
+            "method",
+            "'"
+                + text
+                + "' is not an HTTP method; methods are case-sensitive (did you mean '"
+                + text.toUpperCase(Locale.ROOT)
+                + "'?)");
+      } else {
+        r.error("method", "'" + text + "' is not an HTTP method (such as GET or HEAD)");
+      }
+    }
+    String path = d.path();
+    Optional<String> p = r.string("path");
+    if (p.isPresent()) {
+      String text = p.get();
+      if (!text.startsWith("/")) {
+        r.error("path", "'" + text + "' must start with '/'");
+      } else if (text.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+        r.error("path", "'" + text + "' must not contain spaces or control characters");
+      } else {
+        path = text;
+      }
+    }
+    String host = null;
+    Optional<String> h = r.string("host");
+    if (h.isPresent()) {
+      String text = h.get().trim();
+      if (text.isEmpty() || text.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+        r.error("host", "'" + h.get() + "' is not a Host header value (such as api.example.com)");
+      } else {
+        host = text;
+      }
+    }
+    StatusSet expectStatus = statuses(r, "expect-status", d.expectStatus(), false);
+    String expectBody = null;
+    Optional<String> b = r.string("expect-body");
+    if (b.isPresent()) {
+      if (b.get().isEmpty()) {
+        r.error("expect-body", "must not be empty (leave it out to skip the body check)");
+      } else if (method.equals("HEAD")) {
+        r.error("expect-body", "a response to HEAD has no body; use method: GET");
+      } else {
+        expectBody = b.get();
+      }
+    }
+    return new HttpCheckConfig(method, path, host, expectStatus, expectBody);
+  }
+
+  /**
+   * The agent settings: required with {@code type: agent}, optional beside the other types; {@code
+   * null} when there is no (usable) agent.
+   */
+  private static AgentCheckConfig agentCheck(
+      YamlOptionReader r, CheckType type, Duration interval) {
+    boolean isAgent = type == CheckType.AGENT;
+    boolean hasPort = r.has("agent-port");
+    if (isAgent && !hasPort) {
+      r.error("agent-port", "is required with type: agent (the port the agent listens on)");
+    }
+    int port = r.integer("agent-port", 0, 1, 65535);
+    if (isAgent && r.has("agent-interval")) {
+      r.warn("agent-interval", "has no effect with type: agent (the check's intervals apply)");
+    } else if (!isAgent && type != null && !hasPort) {
+      for (String key : List.of("agent-interval", "agent-send")) {
+        if (r.has(key)) {
+          r.warn(key, "has no effect without agent-port");
+        }
+      }
+    }
+    Duration agentInterval = positive(r, "agent-interval", interval);
+    Payload send = payload(r, "agent-send");
+    return port == 0 ? null : new AgentCheckConfig(port, agentInterval, send);
+  }
+
+  private static void onlyFor(
+      YamlOptionReader r, String key, CheckType type, CheckType owner, String typeName) {
+    // has() marks the key known even when the type is unknown, so only the type is reported.
+    if (r.has(key) && type != null && type != owner) {
+      r.warn(
+          key,
+          "has no effect with type: "
+              + typeName
+              + " (it applies to type: "
+              + YamlOptionReader.choiceName(owner)
+              + ")");
+    }
+  }
+
+  private PassiveHealthConfig passive(YamlOptionReader r) {
+    PassiveHealthConfig d = PassiveHealthConfig.defaults();
+    int consecutiveErrors = r.integer("consecutive-errors", d.consecutiveErrors(), 0, 1000);
+    int consecutiveGatewayErrors =
+        r.integer("consecutive-gateway-errors", d.consecutiveGatewayErrors(), 0, 1000);
+    StatusSet errorStatuses = statuses(r, "error-statuses", d.errorStatuses(), true);
+    Duration interval = positive(r, "interval", d.interval());
+    Duration ejection = positive(r, "ejection", d.ejection());
+    Duration maxEjection;
+    if (r.has("max-ejection")) {
+      maxEjection = positive(r, "max-ejection", d.maxEjection());
+      if (maxEjection.compareTo(ejection) < 0) {
+        r.error(
+            "max-ejection",
+            Durations.format(maxEjection)
+                + " is shorter than ejection ("
+                + Durations.format(ejection)
+                + ")");
+        maxEjection = ejection;
+      }
+    } else {
+      // A long base ejection raises the default cap rather than contradict it.
+      maxEjection = ejection.compareTo(d.maxEjection()) > 0 ? ejection : d.maxEjection();
+    }
+    double maxEjected = r.percent("max-ejected", d.maxEjected(), 0, 1);
+    SuccessRateConfig successRate = null;
+    if (r.has("success-rate")) {
+      YamlOptionReader s = r.map("success-rate");
+      SuccessRateConfig sd = SuccessRateConfig.defaults();
+      int minimumHosts = s.integer("minimum-hosts", sd.minimumHosts(), 1, 100_000);
+      int requestVolume = s.integer("request-volume", sd.requestVolume(), 1, Integer.MAX_VALUE);
+      double stdevFactor = s.number("stdev-factor", sd.stdevFactor(), -Double.MAX_VALUE, 100);
+      if (stdevFactor <= 0) {
+        s.error("stdev-factor", "must be greater than 0 (1.9 ejects clear outliers only)");
+        stdevFactor = sd.stdevFactor();
+      }
+      s.finish();
+      successRate = new SuccessRateConfig(minimumHosts, requestVolume, stdevFactor);
+    }
+    FailurePercentageConfig failurePercentage = null;
+    if (r.has("failure-percentage")) {
+      YamlOptionReader f = r.map("failure-percentage");
+      FailurePercentageConfig fd = FailurePercentageConfig.defaults();
+      double threshold = f.percent("threshold", fd.threshold(), 0.01, 1);
+      int minimumHosts = f.integer("minimum-hosts", fd.minimumHosts(), 1, 100_000);
+      int requestVolume = f.integer("request-volume", fd.requestVolume(), 1, Integer.MAX_VALUE);
+      f.finish();
+      failurePercentage = new FailurePercentageConfig(threshold, minimumHosts, requestVolume);
+    }
+    r.finish();
+    return new PassiveHealthConfig(
+        consecutiveErrors,
+        consecutiveGatewayErrors,
+        errorStatuses,
+        interval,
+        ejection,
+        maxEjection,
+        maxEjected,
+        successRate,
+        failurePercentage);
+  }
+
+  private RetryConfig retries(YamlOptionReader r) {
+    RetryConfig d = RetryConfig.defaults();
+    int attempts = r.integer("attempts", d.attempts(), 0, 10);
+    double budget = r.percent("budget", d.budget(), 0, 1);
+    int minRetriesPerSecond =
+        r.integer("min-retries-per-second", d.minRetriesPerSecond(), 0, 100_000);
+    Set<RetryConfig.Condition> on = d.on();
+    StatusSet statuses = d.statuses();
+    if (r.has("on")) {
+      on = EnumSet.noneOf(RetryConfig.Condition.class);
+      List<String> statusItems = new ArrayList<>();
+      List<String> conditionNames = YamlOptionReader.choices(RetryConfig.Condition.class);
+      for (String item : r.stringList("on")) {
+        String text = item.trim();
+        if (!text.isEmpty() && Character.isDigit(text.charAt(0))) {
+          statusItems.add(text);
+          continue;
+        }
+        RetryConfig.Condition c = null;
+        for (RetryConfig.Condition candidate : RetryConfig.Condition.values()) {
+          if (YamlOptionReader.choiceName(candidate).equals(text)) {
+            c = candidate;
+          }
+        }
+        if (c == null) {
+          r.error(
+              "on",
+              YamlOptionReader.unknownValue(
+                  "retry condition",
+                  text,
+                  conditionNames,
+                  "expected a status such as 503, or one of"));
+        } else {
+          on.add(c);
+        }
+      }
+      statuses = StatusSet.EMPTY;
+      if (!statusItems.isEmpty()) {
+        try {
+          statuses = StatusSet.parse(statusItems);
+          if (!statuses.union(StatusSet.range(400, 599)).equals(StatusSet.range(400, 599))) {
+            r.error("on", "only error statuses (400..599) can be retried, got " + statuses);
+            statuses = d.statuses();
+          }
+        } catch (IllegalArgumentException e) {
+          r.error("on", e.getMessage());
+          statuses = d.statuses();
+        }
+      }
+    }
+    Duration perTryTimeout = r.duration("per-try-timeout", d.perTryTimeout());
+    long buffer = r.size("buffer", d.buffer(), 0, 64L << 20);
+    boolean idempotentOnly = r.bool("idempotent-only", d.idempotentOnly());
+    if (attempts > 0 && budget == 0 && minRetriesPerSecond == 0) {
+      r.warn(
+          "budget",
+          "0% with min-retries-per-second: 0 allows no retries (set attempts: 0 to turn retries"
+              + " off)");
+    }
+    r.finish();
+    return new RetryConfig(
+        attempts, budget, minRetriesPerSecond, on, statuses, perTryTimeout, buffer, idempotentOnly);
+  }
+
+  private static PoolLimits poolLimits(YamlOptionReader r) {
+    PoolLimits d = PoolLimits.defaults();
+    PoolLimits c =
+        new PoolLimits(
+            r.integer(
+                "max-connections-per-backend", d.maxConnectionsPerBackend(), 0, Integer.MAX_VALUE),
+            r.integer("max-pending", d.maxPending(), 0, 1_000_000),
+            r.integer("max-requests-per-backend", d.maxRequestsPerBackend(), 0, Integer.MAX_VALUE),
+            r.duration("queue-timeout", d.queueTimeout()));
+    r.finish();
+    return c;
+  }
+
+  /** A duration that must be greater than zero. */
+  private static Duration positive(YamlOptionReader r, String key, Duration def) {
+    Duration d = r.duration(key, def);
+    if (d.isZero() || d.isNegative()) {
+      r.error(key, "must be greater than 0");
+      return def;
+    }
+    return d;
+  }
+
+  /** Statuses and ranges, as a single string or a list ({@code 200-399}, {@code [500-599]}). */
+  private static StatusSet statuses(
+      YamlOptionReader r, String key, StatusSet def, boolean allowEmpty) {
+    if (!r.has(key)) {
+      return def;
+    }
+    if (r.isEmptyList(key)) {
+      if (!allowEmpty) {
+        r.error(key, "needs at least one status (such as 200-399)");
+        return def;
+      }
+      return StatusSet.EMPTY;
+    }
+    List<String> items = r.stringList(key);
+    if (items.isEmpty()) {
+      return def; // not a list of strings; reported
+    }
+    try {
+      return StatusSet.parse(items);
+    } catch (IllegalArgumentException e) {
+      r.error(key, e.getMessage());
+      return def;
+    }
+  }
+
+  /** Bytes to send, with escapes; {@link Payload#EMPTY} when absent. */
+  private static Payload payload(YamlOptionReader r, String key) {
+    Optional<String> text = r.string(key);
+    if (text.isEmpty()) {
+      return Payload.EMPTY;
+    }
+    try {
+      return Payload.parse(text.get());
+    } catch (IllegalArgumentException e) {
+      r.error(key, e.getMessage());
+      return Payload.EMPTY;
+    }
   }
 
   private List<BackendConfig> backends(YamlOptionReader pool, String poolName) {
