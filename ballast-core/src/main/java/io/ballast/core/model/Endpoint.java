@@ -12,6 +12,8 @@ package io.ballast.core.model;
  * @param healthy whether health checks and outlier detection currently allow traffic
  * @param maxConnections the backend's configured connection limit ({@code max-connections}); 0
  *     means none. Capacity-aware balancers ({@code first}) fill a backend up to it
+ * @param healthReason why the backend is unhealthy (failed checks, ejection, host down) or what its
+ *     agent reported; {@code null} when there is nothing to say
  */
 public record Endpoint(
     Backend backend,
@@ -19,7 +21,19 @@ public record Endpoint(
     int effectiveWeight,
     AdminState state,
     boolean healthy,
-    int maxConnections) {
+    int maxConnections,
+    String healthReason) {
+
+  /** An endpoint with a connection limit and nothing to say about its health. */
+  public Endpoint(
+      Backend backend,
+      int configuredWeight,
+      int effectiveWeight,
+      AdminState state,
+      boolean healthy,
+      int maxConnections) {
+    this(backend, configuredWeight, effectiveWeight, state, healthy, maxConnections, null);
+  }
 
   /** An endpoint without a connection limit. */
   public Endpoint(

@@ -7,11 +7,19 @@ import io.ballast.core.balance.Picker;
 import io.ballast.core.balance.SlowStart;
 import io.ballast.core.config.BackendConfig;
 import io.ballast.core.config.BallastConfig;
+import io.ballast.core.config.HealthConfig;
 import io.ballast.core.config.HostPort;
 import io.ballast.core.config.ListenerConfig;
+import io.ballast.core.config.PassiveHealthConfig;
 import io.ballast.core.config.PoolConfig;
+import io.ballast.core.config.RetryConfig;
 import io.ballast.core.config.RouteConfig;
 import io.ballast.core.config.RouteMatch;
+import io.ballast.core.health.AgentReport;
+import io.ballast.core.health.HostHealth;
+import io.ballast.core.health.OutlierDetector;
+import io.ballast.core.health.PanicPolicy;
+import io.ballast.core.health.RetryBudget;
 import io.ballast.core.model.AdminState;
 import io.ballast.core.model.Backend;
 import io.ballast.core.model.Endpoint;
@@ -31,8 +39,10 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -47,6 +57,13 @@ import org.slf4j.LoggerFactory;
  * <p>Backends keep their identity (and so their load counters, connection pools and sessions) as
  * long as their pool keeps a backend with the same id and address; balancers survive as long as
  * their pool keeps the same algorithm and options.
+ *
+ * <p>Health is the combination of separate verdicts kept per backend: active checks, outlier
+ * ejection, and host-down (a host marked down by an operator, or every backend on it failed, ejects
+ * all its backends at once). An agent (HAProxy agent-check) may additionally drain or re-weight a
+ * backend without touching the operator's settings. When the healthy share of a pool falls below
+ * its panic threshold, the pool balances across all its backends (Envoy's panic mode), logged and
+ * counted.
  */
 public final class ControlPlane {
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
@@ -56,10 +73,12 @@ public final class ControlPlane {
   private final InstantSource clock;
   private final RandomGenerator random;
   private final List<SnapshotListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<HealthListener> healthListeners = new CopyOnWriteArrayList<>();
   private final AtomicLong generation = new AtomicLong();
 
   // Control-thread state.
   private final Map<String, PoolState> pools = new LinkedHashMap<>();
+  private final HostHealth hosts = new HostHealth();
   private BallastConfig config;
   private boolean rampTickScheduled;
 
@@ -80,7 +99,7 @@ public final class ControlPlane {
    * Creates a control plane with an explicit wall clock (cookie expiry).
    *
    * @param executor a single-threaded scheduler: runs one task at a time, in submission order
-   * @param ticker time for balancers, slow start and session tables
+   * @param ticker time for balancers, slow start, health and session tables
    * @param clock wall-clock time for signed persistence cookies
    * @param random randomness for balancers (shared by event loops: must be thread-safe)
    */
@@ -100,15 +119,39 @@ public final class ControlPlane {
     return current;
   }
 
+  /** The ticker policies use. */
+  public Ticker ticker() {
+    return ticker;
+  }
+
   /** Subscribes to published snapshots. */
   public void addListener(SnapshotListener listener) {
     listeners.add(listener);
   }
 
+  /** Subscribes to health transitions (metrics, the dashboard). */
+  public void addHealthListener(HealthListener listener) {
+    healthListeners.add(listener);
+  }
+
+  /** Told once per health transition of a backend, on the control-plane thread. */
+  @FunctionalInterface
+  public interface HealthListener {
+    /**
+     * A backend's health changed.
+     *
+     * @param backend the backend
+     * @param healthy whether it may take traffic now
+     * @param cause {@code check}, {@code ejection}, {@code host} or {@code agent}
+     * @param reason human-readable, for logs and the admin API
+     */
+    void changed(Backend backend, boolean healthy, String cause, String reason);
+  }
+
   /**
-   * Applies a validated config: pools are diffed so unchanged backends keep their identity and
-   * balancers their state. Fails (and keeps the old world) when a backend address cannot be
-   * resolved.
+   * Applies a validated config: pools are diffed so unchanged backends keep their identity, health
+   * and connections, and balancers their state. Fails (and keeps the old world) when a backend
+   * address cannot be resolved or a persistence secret cannot be read.
    */
   public CompletableFuture<Snapshot> applyConfig(BallastConfig next) {
     return submit(
@@ -132,7 +175,11 @@ public final class ControlPlane {
           }
           for (PoolConfig pc : next.pools()) {
             PoolState old = pools.get(pc.name());
-            PoolState ps = new PoolState(pc, persistences.get(pc.name()));
+            PoolState ps =
+                new PoolState(
+                    pc,
+                    persistences.get(pc.name()),
+                    old == null ? new PoolRuntime(pc.name()) : old.runtime);
             if (old != null && old.spec.sameAs(pc.balancer())) {
               ps.balancer = old.balancer;
               ps.spec = old.spec;
@@ -144,6 +191,7 @@ public final class ControlPlane {
               ps.balancer =
                   ps.spec.create(new BalancerContext(pc.name(), ticker, random, pc.hashOn()));
             }
+            boolean initDown = pc.health().initState() == HealthConfig.InitState.DOWN;
             for (BackendConfig bc : pc.backends()) {
               InetSocketAddress addr = resolved.get(pc.name()).get(bc.id());
               BackendState prev = old == null ? null : old.backends.get(bc.id());
@@ -157,25 +205,39 @@ public final class ControlPlane {
               BackendState bs =
                   new BackendState(backend, bc.weight(), bc.state(), bc.maxConnections());
               if (prev != null && prev.backend == backend) {
-                bs.healthy = prev.healthy;
-                bs.eligibleSince = prev.eligibleSince;
-              } else if (old == null) {
-                bs.eligibleSince = Long.MIN_VALUE; // a pool's first backends start at full weight
+                bs.copyHealthFrom(prev);
               } else {
-                bs.eligibleSince = ticker.nanoTime(); // joined a running pool: slow start
+                bs.activeUp = !initDown || !pc.health().hasActiveChecks();
+                if (!bs.activeUp) {
+                  bs.activeReason = "waiting for its first health checks";
+                }
+                bs.eligibleSince =
+                    old == null
+                        ? Long.MIN_VALUE // a pool's first backends start at full weight
+                        : ticker.nanoTime(); // joined a running pool: slow start
               }
               ps.backends.put(bc.id(), bs);
+            }
+            if (!pc.health().hasActiveChecks()) {
+              for (BackendState bs : ps.backends.values()) {
+                bs.activeUp = true; // no checks (any more): nothing holds the backend down
+                bs.activeReason = null;
+              }
             }
             rebuilt.put(pc.name(), ps);
           }
           for (Map.Entry<String, PoolState> e : pools.entrySet()) {
             if (!rebuilt.containsKey(e.getKey())) {
-              e.getValue().balancer.close();
+              e.getValue().close();
             }
           }
           pools.clear();
           pools.putAll(rebuilt);
           config = next;
+          for (PoolState ps : pools.values()) {
+            ps.configureRuntime();
+          }
+          hostsChanged(hosts.update(allBackends()));
           return publish();
         });
   }
@@ -190,33 +252,149 @@ public final class ControlPlane {
     return mutate(pool, id, bs -> bs.adminState = state);
   }
 
-  /** Records a health verdict for a backend. Publishes only when it changes. */
+  /**
+   * Records the active-check verdict for a backend (the health checker calls this on each
+   * transition). Publishes only when it changes.
+   */
   public CompletableFuture<Snapshot> setHealthy(String pool, String id, boolean healthy) {
-    return mutate(pool, id, bs -> bs.healthy = healthy);
+    return setActiveHealth(pool, id, healthy, healthy ? null : "marked down");
   }
+
+  /** Records the active-check verdict for a backend, with the reason for logs and the API. */
+  public CompletableFuture<Snapshot> setActiveHealth(
+      String pool, String id, boolean up, String reason) {
+    return mutate(
+        pool,
+        id,
+        bs -> {
+          bs.activeUp = up;
+          bs.activeReason = up ? null : reason;
+        });
+  }
+
+  /**
+   * Applies what a backend's agent reported (HAProxy agent-check): {@code drain}/{@code maint} and
+   * weights act on top of the operator's settings, never replacing them; {@code null} clears.
+   */
+  public CompletableFuture<Snapshot> setAgentReport(String pool, String id, AgentReport report) {
+    return mutate(pool, id, bs -> bs.agent = report != null && report.valid() ? report : null);
+  }
+
+  /**
+   * The data plane saw the consecutive-error threshold crossed for a backend: eject it now (within
+   * milliseconds, not at the next evaluation), unless the pool may not lose another backend.
+   */
+  public void consecutiveErrors(String pool, Backend backend) {
+    executor.execute(
+        () -> {
+          PoolState ps = pools.get(pool);
+          if (ps == null || ps.runtime.outlier() == null) {
+            return;
+          }
+          OutlierDetector.Ejection e = ps.runtime.outlier().onConsecutiveErrors(backend);
+          if (e != null) {
+            eject(ps, e);
+            publish();
+          }
+        });
+  }
+
+  /**
+   * Marks a physical host down (or up) on behalf of an operator or the hypervisor layer: every
+   * backend on it, in every pool, is ejected at once (or restored).
+   */
+  public CompletableFuture<Snapshot> setHostDown(String host, boolean down, String reason) {
+    return submit(
+        () -> {
+          HostHealth.HostChange change = down ? hosts.markDown(host, reason) : hosts.markUp(host);
+          if (change == null) {
+            return current;
+          }
+          hostsChanged(List.of(change));
+          return publish();
+        });
+  }
+
+  /** Hosts known from backends' {@code host:} and whether each is down, for the admin API. */
+  public CompletableFuture<List<HostView>> hosts() {
+    return submit(
+        () -> {
+          Map<String, List<Backend>> byHost = new LinkedHashMap<>();
+          for (Backend b : allBackends()) {
+            if (b.host() != null) {
+              byHost.computeIfAbsent(b.host(), h -> new ArrayList<>()).add(b);
+            }
+          }
+          List<HostView> out = new ArrayList<>();
+          for (Map.Entry<String, List<Backend>> e : byHost.entrySet()) {
+            out.add(
+                new HostView(
+                    e.getKey(),
+                    hosts.isDown(e.getKey()),
+                    hosts.reason(e.getKey()),
+                    List.copyOf(e.getValue())));
+          }
+          return out;
+        });
+  }
+
+  /**
+   * A physical host as the admin API shows it.
+   *
+   * @param name the host's name (backends' {@code host:})
+   * @param down whether its backends are ejected because of it
+   * @param reason why it is down, or {@code null}
+   * @param backends the backends on it, every pool
+   */
+  public record HostView(String name, boolean down, String reason, List<Backend> backends) {}
 
   /**
    * Changes one backend and publishes if anything changed. A backend that becomes eligible again
    * (recovered, back from maintenance, weighted again) restarts slow start.
    */
   private CompletableFuture<Snapshot> mutate(
-      String pool, String id, java.util.function.Consumer<BackendState> change) {
+      String pool, String id, Consumer<BackendState> change) {
     return submit(
         () -> {
+          PoolState ps = poolState(pool);
           BackendState bs = backendState(pool, id);
-          boolean wasEligible = bs.eligible();
-          int weight = bs.weight;
-          AdminState state = bs.adminState;
-          boolean healthy = bs.healthy;
+          Fingerprint before = new Fingerprint(bs);
+          boolean wasHealthy = bs.healthy();
           change.accept(bs);
-          if (bs.weight == weight && bs.adminState == state && bs.healthy == healthy) {
+          if (before.equals(new Fingerprint(bs))) {
             return current;
           }
-          if (!wasEligible && bs.eligible()) {
+          if (bs.activeUp != before.activeUp) {
+            notifyHealth(bs, "check", bs.activeUp ? "checks pass again" : bs.activeReason);
+            hostsChanged(listOf(hosts.backendHealth(bs.backend, bs.ownHealthy())));
+          }
+          if (bs.healthy() && !wasHealthy) {
+            bs.eligibleSince = ticker.nanoTime(); // recovery goes through slow start
+          } else if (!before.eligible && bs.eligible()) {
             bs.eligibleSince = ticker.nanoTime();
+          }
+          if (ps.runtime.outlier() != null) {
+            ps.runtime.outlier().update(ps.backendList());
           }
           return publish();
         });
+  }
+
+  /** What a mutation may change, to tell whether it did. */
+  private record Fingerprint(
+      int weight,
+      AdminState state,
+      boolean activeUp,
+      String activeReason,
+      AgentReport agent,
+      boolean eligible) {
+    Fingerprint(BackendState bs) {
+      this(bs.weight, bs.adminState, bs.activeUp, bs.activeReason, bs.agent, bs.eligible());
+    }
+  }
+
+  private static <T> List<T> listOf(T item) {
+    return item == null ? List.of() : List.of(item);
   }
 
   /** Runs a task on the control-plane thread, in order with every other change. */
@@ -225,17 +403,15 @@ public final class ControlPlane {
   }
 
   /**
-   * Adds a backend to a running pool. It joins through slow start. Fails with {@link
-   * IllegalArgumentException} if the id is taken or the address cannot be resolved, and with {@link
-   * NoSuchElementException} for an unknown pool.
+   * Adds a backend to a running pool. It joins through slow start (and, with {@code init-state:
+   * down}, only after its first checks pass). Fails with {@link IllegalArgumentException} if the id
+   * is taken or the address cannot be resolved, and with {@link NoSuchElementException} for an
+   * unknown pool.
    */
   public CompletableFuture<Snapshot> addBackend(String pool, BackendConfig backend) {
     return submit(
         () -> {
-          PoolState ps = pools.get(pool);
-          if (ps == null) {
-            throw new NoSuchElementException("no pool named '" + pool + "'");
-          }
+          PoolState ps = poolState(pool);
           if (ps.backends.containsKey(backend.id())) {
             throw new IllegalArgumentException(
                 "pool '" + pool + "' already has a backend '" + backend.id() + "'");
@@ -248,8 +424,17 @@ public final class ControlPlane {
                   backend.weight(),
                   backend.state(),
                   backend.maxConnections());
+          HealthConfig h = ps.config.health();
+          bs.activeUp = !(h.hasActiveChecks() && h.initState() == HealthConfig.InitState.DOWN);
+          if (!bs.activeUp) {
+            bs.activeReason = "waiting for its first health checks";
+          }
           bs.eligibleSince = ticker.nanoTime();
           ps.backends.put(backend.id(), bs);
+          if (ps.runtime.outlier() != null) {
+            ps.runtime.outlier().update(ps.backendList());
+          }
+          hostsChanged(hosts.update(allBackends()));
           return publish();
         });
   }
@@ -263,21 +448,117 @@ public final class ControlPlane {
     return submit(
         () -> {
           backendState(pool, id);
-          pools.get(pool).backends.remove(id);
+          PoolState ps = pools.get(pool);
+          ps.backends.remove(id);
+          if (ps.runtime.outlier() != null) {
+            ps.runtime.outlier().update(ps.backendList());
+          }
+          hostsChanged(hosts.update(allBackends()));
           return publish();
         });
   }
 
-  private BackendState backendState(String pool, String id) {
+  private PoolState poolState(String pool) {
     PoolState ps = pools.get(pool);
     if (ps == null) {
       throw new NoSuchElementException("no pool named '" + pool + "'");
     }
-    BackendState bs = ps.backends.get(id);
+    return ps;
+  }
+
+  private BackendState backendState(String pool, String id) {
+    BackendState bs = poolState(pool).backends.get(id);
     if (bs == null) {
       throw new NoSuchElementException("pool '" + pool + "' has no backend '" + id + "'");
     }
     return bs;
+  }
+
+  private List<Backend> allBackends() {
+    List<Backend> all = new ArrayList<>();
+    for (PoolState ps : pools.values()) {
+      all.addAll(ps.backendList());
+    }
+    return all;
+  }
+
+  private BackendState stateOf(Backend b) {
+    PoolState ps = pools.get(b.pool());
+    if (ps == null) {
+      return null;
+    }
+    BackendState bs = ps.backends.get(b.id());
+    return bs != null && bs.backend == b ? bs : null;
+  }
+
+  private void eject(PoolState ps, OutlierDetector.Ejection e) {
+    BackendState bs = stateOf(e.backend());
+    if (bs == null || bs.ejected) {
+      return;
+    }
+    bs.ejected = true;
+    bs.ejectReason = e.reason();
+    log.warn(
+        "pool '{}': backend '{}' ejected for {} ({}, ejection #{})",
+        ps.config.name(),
+        bs.backend.id(),
+        io.ballast.core.config.Durations.format(e.duration()),
+        e.reason(),
+        e.times());
+    notifyHealth(bs, "ejection", e.reason());
+    hostsChanged(listOf(hosts.backendHealth(bs.backend, bs.ownHealthy())));
+  }
+
+  private void restore(PoolState ps, Backend b) {
+    BackendState bs = stateOf(b);
+    if (bs == null || !bs.ejected) {
+      return;
+    }
+    bs.ejected = false;
+    bs.ejectReason = null;
+    if (bs.healthy()) {
+      bs.eligibleSince = ticker.nanoTime(); // back through slow start
+    }
+    log.info("pool '{}': backend '{}' is back after its ejection", ps.config.name(), b.id());
+    notifyHealth(bs, "ejection", "ejection ended");
+    hostsChanged(listOf(hosts.backendHealth(bs.backend, bs.ownHealthy())));
+  }
+
+  private void hostsChanged(List<HostHealth.HostChange> changes) {
+    for (HostHealth.HostChange c : changes) {
+      if (c.down()) {
+        log.warn(
+            "host '{}' is down ({}): ejecting its {} backend(s) at once",
+            c.host(),
+            c.reason(),
+            c.backends().size());
+      } else {
+        log.info("host '{}' is up again: its backends may take traffic", c.host());
+      }
+      for (Backend b : c.backends()) {
+        BackendState bs = stateOf(b);
+        if (bs == null || bs.hostDown == c.down()) {
+          continue;
+        }
+        boolean wasHealthy = bs.healthy();
+        bs.hostDown = c.down();
+        bs.hostReason = c.down() ? "host " + c.host() + " is down (" + c.reason() + ")" : null;
+        if (bs.healthy() && !wasHealthy) {
+          bs.eligibleSince = ticker.nanoTime();
+        }
+        notifyHealth(bs, "host", c.down() ? bs.hostReason : "host " + c.host() + " is up");
+      }
+    }
+  }
+
+  private void notifyHealth(BackendState bs, String cause, String reason) {
+    for (HealthListener l : healthListeners) {
+      try {
+        l.changed(bs.backend, bs.healthy(), cause, reason);
+      } catch (RuntimeException e) {
+        log.error("health listener {} failed", l, e);
+      }
+    }
   }
 
   private static InetSocketAddress resolve(String pool, String id, HostPort address) {
@@ -365,16 +646,87 @@ public final class ControlPlane {
     }
   }
 
-  private static final class PoolState {
+  private final class PoolState {
     final PoolConfig config;
     final Persistence persistence;
+    final PoolRuntime runtime;
     final Map<String, BackendState> backends = new LinkedHashMap<>();
     BalancerSpec spec;
     Balancer balancer;
+    ScheduledFuture<?> evaluation;
 
-    PoolState(PoolConfig config, Persistence persistence) {
+    PoolState(PoolConfig config, Persistence persistence, PoolRuntime runtime) {
       this.config = config;
       this.persistence = persistence;
+      this.runtime = runtime;
+    }
+
+    List<Backend> backendList() {
+      List<Backend> list = new ArrayList<>(backends.size());
+      for (BackendState bs : backends.values()) {
+        list.add(bs.backend);
+      }
+      return list;
+    }
+
+    /** Keeps the runtime's detector and budget when their settings did not change. */
+    void configureRuntime() {
+      PassiveHealthConfig passive = config.health().passive();
+      OutlierDetector detector = runtime.outlier();
+      if (!passive.enabled()) {
+        runtime.outlier(null);
+      } else if (detector == null || !detector.config().equals(passive)) {
+        detector = new OutlierDetector(config.name(), passive, ticker);
+        runtime.outlier(detector);
+      }
+      if (runtime.outlier() != null) {
+        runtime.outlier().update(backendList());
+      }
+      RetryConfig retries = config.retries();
+      if (runtime.retryBudget() == null || !retries.equals(runtime.retryConfig())) {
+        runtime.retryBudget(new RetryBudget(retries, ticker), retries);
+      }
+      scheduleEvaluation();
+    }
+
+    void scheduleEvaluation() {
+      if (evaluation != null) {
+        evaluation.cancel(false);
+        evaluation = null;
+      }
+      OutlierDetector detector = runtime.outlier();
+      if (detector == null) {
+        return;
+      }
+      long every = Math.max(10, detector.config().interval().toMillis());
+      evaluation =
+          executor.scheduleWithFixedDelay(
+              () -> {
+                if (pools.get(config.name()) != this || runtime.outlier() != detector) {
+                  return;
+                }
+                OutlierDetector.Evaluation ev = detector.evaluate();
+                if (ev.isEmpty()) {
+                  return;
+                }
+                for (OutlierDetector.Ejection e : ev.ejected()) {
+                  eject(this, e);
+                }
+                for (Backend b : ev.restored()) {
+                  restore(this, b);
+                }
+                publish();
+              },
+              every,
+              every,
+              TimeUnit.MILLISECONDS);
+    }
+
+    void close() {
+      balancer.close();
+      if (evaluation != null) {
+        evaluation.cancel(false);
+      }
     }
 
     boolean ramping(long now) {
@@ -389,26 +741,44 @@ public final class ControlPlane {
     PoolSnapshot snapshot(long now) {
       List<Endpoint> all = new ArrayList<>(backends.size());
       List<Endpoint> eligible = new ArrayList<>(backends.size());
+      List<Endpoint> adminEligible = new ArrayList<>(backends.size());
       Map<String, Endpoint> byId = new LinkedHashMap<>();
       for (BackendState bs : backends.values()) {
         Endpoint e = bs.endpoint(config, now);
         all.add(e);
         byId.put(e.id(), e);
-        if (e.eligible()) {
-          eligible.add(e);
+        if (e.state() == AdminState.ACTIVE && e.effectiveWeight() > 0) {
+          adminEligible.add(e);
+          if (e.healthy()) {
+            eligible.add(e);
+          }
         }
       }
+      PanicPolicy panic = new PanicPolicy(config.health().panicThreshold());
+      boolean inPanic = panic.inPanic(eligible.size(), adminEligible.size());
+      if (runtime.panic(inPanic)) {
+        if (inPanic) {
+          log.warn("{}", panic.describe(config.name(), eligible.size(), adminEligible.size()));
+        } else {
+          log.info(
+              "pool '{}' left panic mode: {} of {} backends healthy",
+              config.name(),
+              eligible.size(),
+              adminEligible.size());
+        }
+      }
+      List<Endpoint> chosen = inPanic ? adminEligible : eligible;
       List<Endpoint> allView = Collections.unmodifiableList(all);
-      List<Endpoint> eligibleView = Collections.unmodifiableList(eligible);
-      Picker picker = balancer.update(eligibleView);
+      Picker picker = balancer.update(Collections.unmodifiableList(chosen));
       return new PoolSnapshot(
           config.name(),
           config,
           allView,
           Collections.unmodifiableMap(byId),
           picker == null ? Picker.EMPTY : picker,
-          eligible.size(),
-          persistence.update(allView, eligibleView));
+          chosen.size(),
+          persistence.update(allView, Collections.unmodifiableList(chosen)),
+          runtime);
     }
   }
 
@@ -417,7 +787,13 @@ public final class ControlPlane {
     final int maxConnections;
     int weight;
     AdminState adminState;
-    boolean healthy = true;
+    boolean activeUp = true;
+    String activeReason;
+    boolean ejected;
+    String ejectReason;
+    boolean hostDown;
+    String hostReason;
+    AgentReport agent;
     long eligibleSince = Long.MIN_VALUE;
 
     BackendState(Backend backend, int weight, AdminState adminState, int maxConnections) {
@@ -427,16 +803,63 @@ public final class ControlPlane {
       this.maxConnections = maxConnections;
     }
 
+    void copyHealthFrom(BackendState prev) {
+      activeUp = prev.activeUp;
+      activeReason = prev.activeReason;
+      ejected = prev.ejected;
+      ejectReason = prev.ejectReason;
+      hostDown = prev.hostDown;
+      hostReason = prev.hostReason;
+      agent = prev.agent;
+      eligibleSince = prev.eligibleSince;
+    }
+
+    /** The backend's own verdict (what host aggregation looks at). */
+    boolean ownHealthy() {
+      return activeUp && !ejected;
+    }
+
+    boolean healthy() {
+      return activeUp && !ejected && !hostDown;
+    }
+
+    /** The operator's state, made stricter by the agent's (drain, maint), never looser. */
+    AdminState state() {
+      AdminState a = agent == null ? null : agent.adminState();
+      if (a == null || a.ordinal() <= adminState.ordinal()) {
+        return adminState;
+      }
+      return a;
+    }
+
+    int weightNow() {
+      return agent == null ? weight : agent.effectiveWeight(weight);
+    }
+
     boolean eligible() {
-      return adminState == AdminState.ACTIVE && healthy && weight > 0;
+      return state() == AdminState.ACTIVE && healthy() && weightNow() > 0;
+    }
+
+    String reason() {
+      if (hostDown) {
+        return hostReason;
+      }
+      if (ejected) {
+        return "ejected: " + ejectReason;
+      }
+      if (!activeUp) {
+        return activeReason;
+      }
+      return agent == null ? null : "agent: " + agent.describe();
     }
 
     Endpoint endpoint(PoolConfig pool, long now) {
+      int w = weightNow();
       int effective =
           eligibleSince == Long.MIN_VALUE
-              ? weight
-              : SlowStart.effectiveWeight(weight, pool.slowStart(), eligibleSince, now);
-      return new Endpoint(backend, weight, effective, adminState, healthy, maxConnections);
+              ? w
+              : SlowStart.effectiveWeight(w, pool.slowStart(), eligibleSince, now);
+      return new Endpoint(backend, weight, effective, state(), healthy(), maxConnections, reason());
     }
   }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param picker the balancer's picker over the eligible endpoints
  * @param eligibleCount how many endpoints may take new traffic
  * @param affinity session persistence for this snapshot ({@link SessionAffinity#NONE} when off)
+ * @param runtime the pool's long-lived runtime state (outlier detector, retry budget, queue)
  */
 public record PoolSnapshot(
     String name,
@@ -26,7 +27,8 @@ public record PoolSnapshot(
     Map<String, Endpoint> byId,
     Picker picker,
     int eligibleCount,
-    SessionAffinity affinity) {
+    SessionAffinity affinity,
+    PoolRuntime runtime) {
 
   /** The endpoint for a backend id, or {@code null}. */
   public Endpoint endpoint(String id) {

@@ -1,0 +1,113 @@
+package io.ballast.core.world;
+
+import io.ballast.core.config.RetryConfig;
+import io.ballast.core.health.OutlierDetector;
+import io.ballast.core.health.RetryBudget;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A pool's long-lived runtime state shared by the control plane and every event loop: the outlier
+ * detector the data plane reports outcomes to, the retry budget, the queue of requests waiting for
+ * a backend slot, and the panic flag. It survives snapshots and reloads of the same pool; parts
+ * whose settings changed are replaced by the control plane.
+ */
+public final class PoolRuntime {
+  private final String pool;
+  private volatile OutlierDetector outlier;
+  private volatile RetryBudget retryBudget;
+  private RetryConfig retryConfig;
+  private volatile boolean panic;
+  private final LongAdder panicEntries = new LongAdder();
+  private final ConcurrentLinkedQueue<Runnable> waiters = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger waiting = new AtomicInteger();
+
+  PoolRuntime(String pool) {
+    this.pool = pool;
+  }
+
+  public String pool() {
+    return pool;
+  }
+
+  /** The outlier detector, or {@code null} when passive health is off. */
+  public OutlierDetector outlier() {
+    return outlier;
+  }
+
+  void outlier(OutlierDetector detector) {
+    this.outlier = detector;
+  }
+
+  /** The pool's retry budget. */
+  public RetryBudget retryBudget() {
+    return retryBudget;
+  }
+
+  void retryBudget(RetryBudget budget, RetryConfig config) {
+    this.retryBudget = budget;
+    this.retryConfig = config;
+  }
+
+  RetryConfig retryConfig() {
+    return retryConfig;
+  }
+
+  /** Whether the pool balances across every backend because too few are healthy. */
+  public boolean panic() {
+    return panic;
+  }
+
+  /** How many times the pool entered panic. */
+  public long panicEntries() {
+    return panicEntries.sum();
+  }
+
+  /** Returns true if this call entered panic (it was not in panic before). */
+  boolean panic(boolean inPanic) {
+    boolean was = panic;
+    panic = inPanic;
+    if (inPanic && !was) {
+      panicEntries.increment();
+    }
+    return inPanic != was;
+  }
+
+  /**
+   * Queues a request that found every backend at its limit; {@code wake} runs (on whatever thread
+   * frees a slot) when one may be free. Returns false when {@code maxPending} are already waiting.
+   */
+  public boolean enqueue(Runnable wake, int maxPending) {
+    if (waiting.incrementAndGet() > maxPending) {
+      waiting.decrementAndGet();
+      return false;
+    }
+    waiters.add(wake);
+    return true;
+  }
+
+  /** A slot freed up: wakes the longest-waiting request, if any. Cheap when nobody waits. */
+  public void slotFreed() {
+    if (waiting.get() == 0) {
+      return;
+    }
+    Runnable w = waiters.poll();
+    if (w != null) {
+      waiting.decrementAndGet();
+      w.run();
+    }
+  }
+
+  /** Removes a waiter that gave up (timed out, client gone). */
+  public void cancel(Runnable wake) {
+    if (waiters.remove(wake)) {
+      waiting.decrementAndGet();
+    }
+  }
+
+  /** Requests waiting for a backend slot now. */
+  public int queued() {
+    return waiting.get();
+  }
+}
