@@ -9,6 +9,8 @@ import io.ballast.core.model.Endpoint;
 import io.ballast.core.world.ControlPlane;
 import io.ballast.core.world.PoolSnapshot;
 import io.ballast.core.world.Snapshot;
+import io.ballast.proxy.health.HealthCheckService;
+import io.ballast.proxy.health.HealthProber;
 import io.ballast.proxy.http.HttpProxyHandler;
 import io.ballast.proxy.http.ListenerContext;
 import io.ballast.proxy.http.codec.Http1Decoder;
@@ -61,6 +63,9 @@ public final class ProxyServer implements AutoCloseable {
       Collections.synchronizedMap(new LinkedHashMap<>());
   private volatile boolean stopped;
   private volatile TrafficObserver observer = TrafficObserver.NONE;
+  private volatile HealthCheckService.CheckObserver checkObserver =
+      HealthCheckService.CheckObserver.NONE;
+  private HealthCheckService health;
 
   /**
    * Creates the data plane (event loops start now; listeners bind in {@link #start()}).
@@ -90,6 +95,11 @@ public final class ProxyServer implements AutoCloseable {
   /** Sets where traffic is reported (metrics, access log). Call before {@link #start}. */
   public void observer(TrafficObserver observer) {
     this.observer = java.util.Objects.requireNonNull(observer);
+  }
+
+  /** Sets where active health check results are reported (metrics). Call before {@link #start}. */
+  public void checkObserver(HealthCheckService.CheckObserver observer) {
+    this.checkObserver = java.util.Objects.requireNonNull(observer);
   }
 
   /** The transport in use ({@code epoll} or {@code nio}). */
@@ -142,6 +152,12 @@ public final class ProxyServer implements AutoCloseable {
       throw e;
     }
     controlPlane.addListener(this::onSnapshot);
+    health =
+        new HealthCheckService(
+            controlPlane, new HealthProber(transport.socketChannel()), loops, checkObserver);
+    controlPlane.addListener(health);
+    HealthCheckService h = health;
+    controlPlane.execute(() -> h.published(null, controlPlane.current()));
   }
 
   /** The port a listener is bound to (useful when the config says port 0), or -1. */
@@ -380,6 +396,9 @@ public final class ProxyServer implements AutoCloseable {
       return true;
     }
     stopped = true;
+    if (health != null) {
+      health.close();
+    }
     long deadline = System.nanoTime() + grace.toNanos();
     List<BoundListener> all;
     synchronized (bound) {

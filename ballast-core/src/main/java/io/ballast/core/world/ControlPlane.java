@@ -768,6 +768,11 @@ public final class ControlPlane {
         }
       }
       List<Endpoint> chosen = inPanic ? adminEligible : eligible;
+      boolean limited = config.limits().limited();
+      for (BackendState bs : backends.values()) {
+        limited |= bs.maxConnections > 0;
+      }
+      runtime.limited(limited);
       List<Endpoint> allView = Collections.unmodifiableList(all);
       Picker picker = balancer.update(Collections.unmodifiableList(chosen));
       return new PoolSnapshot(

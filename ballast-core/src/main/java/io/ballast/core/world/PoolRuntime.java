@@ -19,6 +19,7 @@ public final class PoolRuntime {
   private volatile RetryBudget retryBudget;
   private RetryConfig retryConfig;
   private volatile boolean panic;
+  private volatile boolean limited;
   private final LongAdder panicEntries = new LongAdder();
   private final ConcurrentLinkedQueue<Runnable> waiters = new ConcurrentLinkedQueue<>();
   private final AtomicInteger waiting = new AtomicInteger();
@@ -52,6 +53,18 @@ public final class PoolRuntime {
 
   RetryConfig retryConfig() {
     return retryConfig;
+  }
+
+  /**
+   * Whether any per-backend limit applies in this pool ({@code limits:} or a backend's own {@code
+   * max-connections}): only then does the data plane check capacity and queue.
+   */
+  public boolean limited() {
+    return limited;
+  }
+
+  void limited(boolean limited) {
+    this.limited = limited;
   }
 
   /** Whether the pool balances across every backend because too few are healthy. */

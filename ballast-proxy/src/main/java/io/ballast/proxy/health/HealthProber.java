@@ -237,10 +237,7 @@ public final class HealthProber {
     }
 
     private boolean matches() {
-      if (spec.expectText() != null) {
-        return text.indexOf(spec.expectText()) >= 0;
-      }
-      return spec.expectRegex() != null && spec.expectRegex().matcher(text).find();
+      return spec.expectReply() != null && spec.expectReply().test(text);
     }
 
     @Override

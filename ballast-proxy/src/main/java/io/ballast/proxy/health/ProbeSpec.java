@@ -2,7 +2,7 @@ package io.ballast.proxy.health;
 
 import java.time.Duration;
 import java.util.function.IntPredicate;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 
 /**
  * What one active health check sends and expects.
@@ -16,8 +16,7 @@ import java.util.regex.Pattern;
  * @param expectStatus which statuses count as healthy ({@code http})
  * @param expectBody a substring the body must contain, or {@code null} ({@code http})
  * @param send bytes to send after connecting ({@code tcp-expect}, optionally {@code agent})
- * @param expectText a substring the reply must contain ({@code tcp-expect}), or {@code null}
- * @param expectRegex a pattern the reply must match ({@code tcp-expect}), or {@code null}
+ * @param expectReply whether the reply so far matches ({@code tcp-expect}), or {@code null}
  */
 public record ProbeSpec(
     Type type,
@@ -29,8 +28,7 @@ public record ProbeSpec(
     IntPredicate expectStatus,
     String expectBody,
     byte[] send,
-    String expectText,
-    Pattern expectRegex) {
+    Predicate<CharSequence> expectReply) {
 
   /** Kinds of active check. */
   public enum Type {

@@ -5,7 +5,13 @@ import io.ballast.core.balance.RequestInfo;
 import io.ballast.core.balance.RequestResult;
 import io.ballast.core.config.ListenerConfig;
 import io.ballast.core.config.PoolConfig;
+import io.ballast.core.config.PoolLimits;
+import io.ballast.core.config.RetryConfig;
+import io.ballast.core.health.Outcome;
+import io.ballast.core.health.OutlierDetector;
+import io.ballast.core.health.RetryBudget;
 import io.ballast.core.model.Backend;
+import io.ballast.core.model.Endpoint;
 import io.ballast.core.persist.ResponseHeaders;
 import io.ballast.core.persist.SessionAffinity;
 import io.ballast.core.persist.SessionState;
@@ -68,12 +74,6 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         ResponseHeaders {
   private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
 
-  /** Retries allowed per request, first attempt included. */
-  private static final int MAX_ATTEMPTS = 3;
-
-  /** Request body bytes kept so a request can be replayed on another backend. */
-  private static final int REPLAY_LIMIT = 64 * 1024;
-
   /** Body bytes buffered while an upstream connection is being opened. */
   private static final int PENDING_LIMIT = 64 * 1024;
 
@@ -108,6 +108,15 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   private final SessionState session = new SessionState();
   private Backend persisted;
   private final ExchangeRecord record = new ExchangeRecord();
+  private RetryConfig retryConfig = RetryConfig.OFF;
+  private RetryBudget budget;
+  private boolean retryHeld;
+  private boolean staleRetried;
+  private final ArrayList<Backend> failedBackends = new ArrayList<>(4);
+  private boolean waitingForSlot;
+  private long queuedSinceNanos;
+  private final Runnable waker = () -> this.ch.eventLoop().execute(this::dequeued);
+  private String errorHeaders;
   private ListenerObserver observer = ListenerObserver.NONE;
   private boolean recordOpen;
   private long requestStartNanos;
@@ -406,14 +415,23 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     responseComplete = false;
     tunnel = false;
     bodyBytesSent = false;
-    replayable = true;
     replayBytes = 0;
     closeAfterResponse |= !head.keepAlive() || listener.stopping();
     lastClientReadNanos = System.nanoTime();
     pick.reset(this);
+    failedBackends.clear();
+    staleRetried = false;
+    retryHeld = false;
+    errorHeaders = null;
     refreshView();
     pool = view.route(view.routesByHost() ? head.host() : null, head.path());
     record.pool = pool.name();
+    retryConfig = pool.config().retries();
+    replayable = retryConfig.enabled();
+    budget = pool.runtime().retryBudget();
+    if (budget != null) {
+      budget.requestStarted();
+    }
     persisted = null;
     if (pool.affinity() != SessionAffinity.NONE) {
       session.reset();
@@ -463,10 +481,20 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   private void markSent() {
     requestSent = true;
     sentNanos = System.nanoTime();
-    long t = pool.config().timeouts().response().toNanos();
+    long t = responseTimeoutNanos();
     if (t > 0 && !responseStarted) {
       arm(sentNanos + t);
     }
+  }
+
+  /** The response timeout of this try: the pool's, or the retry policy's per-try one if shorter. */
+  private long responseTimeoutNanos() {
+    long t = pool.config().timeouts().response().toNanos();
+    long perTry = retryConfig.perTryTimeout().toNanos();
+    if (perTry > 0 && (t == 0 || perTry < t)) {
+      t = perTry;
+    }
+    return t;
   }
 
   private void requestInvalid(HttpParseError error) {
@@ -515,9 +543,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   // ------------------------------------------------------------------ attempts
 
   private void attempt() {
-    // A session goes to its backend first; a retry balances among the others.
-    Backend b = attempts == 0 && persisted != null ? persisted : pool.picker().pick(pick);
+    Backend b = choose();
     if (b == null) {
+      if (waitingForSlot || closed || req == null) {
+        return; // waiting for a slot, or already answered
+      }
       respondError(503, "no backend available in pool '" + pool.name() + "'");
       return;
     }
@@ -547,6 +577,95 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     final int forAttempt = attempts;
     ChannelFuture f = upstreams.connect((int) pc.timeouts().connect().toMillis());
     f.addListener((ChannelFutureListener) future -> onConnect(future, forRequest, forAttempt));
+  }
+
+  /**
+   * Picks the backend for the next try: the session's backend first, then the balancer's choice
+   * among those not tried yet. Backends at a limit ({@code limits:}, {@code max-connections}) are
+   * skipped; when all are, the request waits in the pool's queue and this returns {@code null}.
+   */
+  private Backend choose() {
+    boolean limited = pool.runtime().limited();
+    int scans = Math.max(1, pool.eligibleCount());
+    boolean skipped = false;
+    for (int i = 0; i < scans; i++) {
+      // A session goes to its backend first; a retry balances among the others.
+      Backend b =
+          attempts == 0 && i == 0 && persisted != null ? persisted : pool.picker().pick(pick);
+      if (b == null) {
+        break;
+      }
+      if (!limited || hasCapacity(b)) {
+        return b;
+      }
+      skipped = true;
+      if (pick.tried(b)) {
+        break; // every backend is full or tried: the picker came back to one
+      }
+      pick.markTried(b);
+    }
+    if (skipped) {
+      enqueue();
+    }
+    return null;
+  }
+
+  private boolean hasCapacity(Backend b) {
+    PoolLimits l = pool.config().limits();
+    int maxRequests = l.maxRequestsPerBackend();
+    if (maxRequests > 0 && b.load().inflight() >= maxRequests) {
+      return false;
+    }
+    Endpoint e = pool.endpoint(b.id());
+    int maxConnections = l.maxConnectionsFor(e == null ? 0 : e.maxConnections());
+    return maxConnections <= 0
+        || b.load().connections() < maxConnections
+        || loop.poolFor(b).idleCount() > 0;
+  }
+
+  /** Every backend is at a limit: wait for a slot (bounded queue, bounded time), or 503. */
+  private void enqueue() {
+    PoolLimits l = pool.config().limits();
+    if (!pool.runtime().enqueue(waker, l.maxPending())) {
+      errorHeaders = "Retry-After: 1\r\n";
+      record.error = "queue-full";
+      respondError(
+          503,
+          "every backend of pool '"
+              + pool.name()
+              + "' is at its limit and the wait queue is full ("
+              + l.maxPending()
+              + " waiting)");
+      return;
+    }
+    waitingForSlot = true;
+    queuedSinceNanos = System.nanoTime();
+    long t = l.queueTimeout().toNanos();
+    if (t > 0) {
+      arm(queuedSinceNanos + t);
+    }
+  }
+
+  /** A slot may be free: try again (on this connection's event loop). */
+  private void dequeued() {
+    if (!waitingForSlot || closed || req == null) {
+      return;
+    }
+    waitingForSlot = false;
+    record.queueNanos += System.nanoTime() - queuedSinceNanos;
+    // Forget the full backends, keep the ones that failed this request.
+    pick.reset(this);
+    for (int i = 0; i < failedBackends.size(); i++) {
+      pick.markTried(failedBackends.get(i));
+    }
+    attempt();
+  }
+
+  private void leaveQueue() {
+    if (waitingForSlot) {
+      waitingForSlot = false;
+      pool.runtime().cancel(waker);
+    }
   }
 
   private void onConnect(ChannelFuture future, RequestHead forRequest, int forAttempt) {
@@ -605,7 +724,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
       return;
     }
     int n = buf.readableBytes();
-    if (replayBytes + n > REPLAY_LIMIT) {
+    if (replayBytes + n > retryConfig.buffer()) {
       replayable = false;
       releaseReplay();
       return;
@@ -625,9 +744,19 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
       up = null;
     }
     attemptFailed = true;
+    if (failed != null) {
+      recordOutcome(
+          failed,
+          switch (failure) {
+            case CONNECT_REFUSED, CONNECT_TIMEOUT -> Outcome.CONNECT_FAILURE;
+            case RESPONSE_TIMEOUT -> Outcome.TIMEOUT;
+            case CLOSED, INVALID_RESPONSE -> Outcome.RESET;
+          });
+    }
     endAttempt(true);
     if (failed != null) {
       pick.markTried(failed);
+      failedBackends.add(failed);
     }
     if (!closed && canRetry(failure, reused)) {
       observer.retried(failed, failure.code);
@@ -646,7 +775,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
           respondError(
               504,
               "backend did not respond within "
-                  + io.ballast.core.config.Durations.format(pool.config().timeouts().response())
+                  + io.ballast.core.config.Durations.format(
+                      java.time.Duration.ofNanos(responseTimeoutNanos()))
                   + where);
       case INVALID_RESPONSE ->
           respondError(502, "invalid response from backend" + where + ": " + describe(cause));
@@ -664,21 +794,63 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     return m == null ? cause.getClass().getSimpleName() : m;
   }
 
+  /**
+   * Whether a failed try may be retried on another backend: the pool's {@code retries:} allow this
+   * failure, the request can be replayed, it is idempotent or never reached the backend, and the
+   * retry budget has room. A keep-alive connection the backend closed just as it was reused is a
+   * race of the connection, not a failure of the backend: retried once, outside the budget.
+   */
   private boolean canRetry(Failure failure, boolean reusedConnection) {
-    if (attempts >= MAX_ATTEMPTS || responseStarted) {
+    if (responseStarted || (bodyBytesSent && !replayable)) {
       return false;
     }
-    if (bodyBytesSent && !replayable) {
+    if (failure == Failure.CLOSED && reusedConnection && !staleRetried) {
+      staleRetried = true;
+      return true;
+    }
+    if (attempts > retryConfig.attempts()) {
       return false;
     }
-    return switch (failure) {
-      // Nothing reached the backend.
-      case CONNECT_REFUSED, CONNECT_TIMEOUT -> true;
-      // A keep-alive connection the backend closed just as we reused it, or an idempotent
-      // request that got no response byte.
-      case CLOSED -> reusedConnection || req.method().idempotent();
-      case RESPONSE_TIMEOUT, INVALID_RESPONSE -> false;
-    };
+    RetryConfig.Condition condition =
+        switch (failure) {
+          case CONNECT_REFUSED, CONNECT_TIMEOUT -> RetryConfig.Condition.CONNECT_FAILURE;
+          case CLOSED, INVALID_RESPONSE -> RetryConfig.Condition.RESET;
+          case RESPONSE_TIMEOUT -> RetryConfig.Condition.TIMEOUT;
+        };
+    if (!retryConfig.retriesOn(condition)) {
+      return false;
+    }
+    boolean nothingSent = condition == RetryConfig.Condition.CONNECT_FAILURE;
+    if (nothingSent) {
+      // Nothing reached a backend: the retry adds no load anywhere, so the budget (which guards
+      // against retry storms multiplying load) does not apply.
+      return true;
+    }
+    if (retryConfig.idempotentOnly() && !req.method().idempotent()) {
+      return false;
+    }
+    return acquireRetry();
+  }
+
+  /** Takes a retry from the pool's budget (a brownout must not multiply load). */
+  private boolean acquireRetry() {
+    if (budget == null) {
+      return true;
+    }
+    if (!budget.tryAcquireRetry()) {
+      observer.retryBudgetExhausted(pool.name());
+      return false;
+    }
+    retryHeld = true;
+    return true;
+  }
+
+  /** Reports a try's outcome to outlier detection; crossing the threshold ejects at once. */
+  private void recordOutcome(Backend b, Outcome outcome) {
+    OutlierDetector d = pool.runtime().outlier();
+    if (d != null && d.record(b, outcome)) {
+      listener.controlPlane().consecutiveErrors(pool.name(), b);
+    }
   }
 
   /** Ends the current attempt's accounting; reports the outcome to the balancer. */
@@ -689,8 +861,19 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
     backend = null;
     b.load().requestEnded();
-    if (reportFailure && pool != null) {
-      pool.picker().onResult(b, this);
+    endRetry();
+    if (pool != null) {
+      if (reportFailure) {
+        pool.picker().onResult(b, this);
+      }
+      pool.runtime().slotFreed();
+    }
+  }
+
+  private void endRetry() {
+    if (retryHeld) {
+      retryHeld = false;
+      budget.retryEnded();
     }
   }
 
@@ -710,6 +893,18 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
           needClientFlush = true;
         }
         return;
+      }
+    }
+    if (status >= 200
+        && status != 101
+        && retryConfig.retriesOnStatus(status)
+        && retryStatus(c, head)) {
+      return;
+    }
+    if (status >= 200 && backend != null) {
+      OutlierDetector d = pool.runtime().outlier();
+      if (d != null) {
+        recordOutcome(backend, d.outcomeOf(status));
       }
     }
     responseHeadNanos = now;
@@ -758,6 +953,42 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
   }
 
+  /**
+   * A retryable status (502/503/504 by default): if another try is allowed, this response never
+   * reaches the client; the connection is dropped (its body unread) and the request goes to another
+   * backend.
+   */
+  private boolean retryStatus(UpstreamConnection c, ResponseHead head) {
+    if ((bodyBytesSent && !replayable) || attempts > retryConfig.attempts()) {
+      return false;
+    }
+    if (retryConfig.idempotentOnly() && !req.method().idempotent()) {
+      return false;
+    }
+    if (!acquireRetry()) {
+      return false;
+    }
+    Backend failed = backend;
+    OutlierDetector d = pool.runtime().outlier();
+    if (d != null) {
+      recordOutcome(failed, d.outcomeOf(head.status()));
+    }
+    up = null;
+    c.close();
+    // The picker hears the status (latency-aware algorithms penalize a 503).
+    responseHeadNanos = System.nanoTime();
+    resp = head;
+    backend = failed;
+    endAttempt(true);
+    resp = null;
+    pick.markTried(failed);
+    failedBackends.add(failed);
+    observer.retried(failed, "status-" + head.status());
+    resumeReading(PAUSE_UPSTREAM);
+    attempt();
+    return true;
+  }
+
   @Override
   public void onResponseBody(UpstreamConnection c, ByteBuf body) {
     lastUpstreamReadNanos = System.nanoTime();
@@ -776,7 +1007,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     backend = null;
     if (b != null) {
       b.load().requestEnded();
+      endRetry();
       pool.picker().onResult(b, this);
+      pool.runtime().slotFreed();
     }
     boolean reusable = resp.keepAlive() && requestSent && !resp.closeDelimited();
     up = null;
@@ -877,7 +1110,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
             reasonPhrase(status),
             status + " " + reasonPhrase(status) + ": " + message,
             close,
-            null));
+            errorHeaders));
     finishExchange();
   }
 
@@ -974,6 +1207,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   /** Reports the current request once: to metrics and the access log. */
   private void observeEnd(int status, String error) {
     recordOpen = false;
+    leaveQueue();
+    endRetry();
+    if (budget != null) {
+      budget.requestEnded();
+      budget = null;
+    }
     record.status = status;
     record.error = error;
     record.retries = Math.max(0, attempts - 1);
@@ -1093,8 +1332,27 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
       }
     }
     PoolConfig pc = pool.config();
+    if (waitingForSlot) {
+      long t = pc.limits().queueTimeout().toNanos();
+      if (t > 0) {
+        if (now - queuedSinceNanos >= t) {
+          leaveQueue();
+          record.queueNanos += now - queuedSinceNanos;
+          errorHeaders = "Retry-After: 1\r\n";
+          record.error = "queue-timeout";
+          respondError(
+              503,
+              "every backend of pool '"
+                  + pool.name()
+                  + "' stayed at its limit for "
+                  + io.ballast.core.config.Durations.format(pc.limits().queueTimeout()));
+          return req == null ? 0 : now + 1_000_000L;
+        }
+        next = Math.min(next, queuedSinceNanos + t);
+      }
+    }
     if (requestSent && !responseStarted && up != null) {
-      long t = pc.timeouts().response().toNanos();
+      long t = responseTimeoutNanos();
       if (t > 0) {
         if (now - sentNanos >= t) {
           upstreamFailed(Failure.RESPONSE_TIMEOUT, null);
