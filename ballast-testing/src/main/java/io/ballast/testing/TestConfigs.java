@@ -172,6 +172,31 @@ public final class TestConfigs {
     return p.withBalancer(algorithm, balancer(algorithm));
   }
 
+  /** The same config with every listener on a free port of its host (for configs from YAML). */
+  public static BallastConfig onFreePort(BallastConfig c) {
+    List<ListenerConfig> listeners = new ArrayList<>();
+    for (ListenerConfig l : c.listeners()) {
+      listeners.add(
+          new ListenerConfig(
+              l.name(),
+              HostPort.ephemeral(l.listen().host()),
+              l.protocol(),
+              l.pool(),
+              l.routes(),
+              l.forwarded(),
+              l.limits(),
+              l.timeouts(),
+              l.maxConnections()));
+    }
+    return new BallastConfig(
+        c.source(),
+        c.node(),
+        new AdminConfig(false, c.admin().listen(), null),
+        c.logging(),
+        listeners,
+        c.pools());
+  }
+
   /** Same listener with other timeouts. */
   public static ListenerConfig withTimeouts(ListenerConfig l, ListenerTimeouts t) {
     return new ListenerConfig(

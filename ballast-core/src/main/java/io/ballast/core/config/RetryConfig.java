@@ -23,7 +23,8 @@ import java.util.Set;
  * times the client's requests.
  *
  * @param attempts retries after the first try, 0..10 (default 2)
- * @param budget retries as a share of requests, 0..1 (default 0.1)
+ * @param budget retries as a share of requests, 0..1 (default 0.09: with the per-second minimum,
+ *     upstream tries stay within 1.1 times the client's requests through a full brownout)
  * @param minRetriesPerSecond retries always allowed per second, whatever the budget (default 3)
  * @param on the failure conditions that are retried (default connect-failure, reset, timeout)
  * @param statuses the response statuses that are retried (default 502, 503, 504)
@@ -52,6 +53,13 @@ public record RetryConfig(
     /** No response head within the response (or per-try) timeout. */
     TIMEOUT
   }
+
+  /**
+   * Default budget: 9%. Retries are exactly this share of requests in a long brownout; the
+   * per-second minimum and the bounded carry come on top, so 9% keeps upstream tries under 1.1
+   * times the client's requests.
+   */
+  public static final double DEFAULT_BUDGET = 0.09;
 
   /** Default retried statuses: 502, 503, 504. */
   public static final StatusSet DEFAULT_STATUSES = StatusSet.of(502, 503, 504);
@@ -85,13 +93,13 @@ public record RetryConfig(
   }
 
   /**
-   * Two retries, 10% budget with 3 per second minimum, on connect failures, resets, timeouts, 502,
+   * Two retries, 9% budget with 3 per second minimum, on connect failures, resets, timeouts, 502,
    * 503 and 504, idempotent requests only, 64 KiB body buffer, no per-try timeout.
    */
   public static RetryConfig defaults() {
     return new RetryConfig(
         2,
-        0.1,
+        DEFAULT_BUDGET,
         3,
         EnumSet.allOf(Condition.class),
         DEFAULT_STATUSES,

@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.LongAdder;
  * per request in flight: enough to retry every request caught by a backend that dies under load,
  * and all a pool can carry into a brownout. So over a brownout, upstream tries are at most {@code
  * (1 + budget) × requests + requests in flight} (in a quiet pool, {@code requests +
- * min-retries-per-second} per second). The rate is the requests of the last second, but at most ten
- * times those of the last complete 100 ms, so when a brownout slows every request down the credit
- * earned at the old, higher rate shrinks within 100 ms rather than being spent at the new one.
+ * min-retries-per-second} per second). The rate is the requests of the last second: when every
+ * connection suddenly waits on a black-holed backend, the credit earned just before still pays for
+ * retrying those requests (a bounded, one-time carry of at most one second's worth), instead of
+ * vanishing the moment the request rate stalls.
  *
  * <p>Why not Envoy's concurrency limit ({@code active retries < budget × active requests}): when
  * tries fail fast, few retries are in flight at any moment, so a concurrency limit lets every
@@ -225,8 +226,7 @@ public final class RetryBudget {
 
   /** Requests per second lately: the last second's, at most ten times the last 100 ms's. */
   private long recentRate(long nowNanos) {
-    long slot = Math.floorDiv(nowNanos, SLOT_NANOS);
-    return Math.min(sum(slot), count(slot - 1) * PER_SECOND);
+    return sum(Math.floorDiv(nowNanos, SLOT_NANOS));
   }
 
   private void add(long slot) {

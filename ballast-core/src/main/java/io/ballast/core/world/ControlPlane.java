@@ -748,9 +748,13 @@ public final class ControlPlane {
         all.add(e);
         byId.put(e.id(), e);
         if (e.state() == AdminState.ACTIVE && e.effectiveWeight() > 0) {
-          adminEligible.add(e);
           if (e.healthy()) {
             eligible.add(e);
+          }
+          // A backend on a host that is down is out for certain, not a maybe-false verdict:
+          // panic mode never sends traffic back to it.
+          if (!bs.hostDown) {
+            adminEligible.add(e);
           }
         }
       }

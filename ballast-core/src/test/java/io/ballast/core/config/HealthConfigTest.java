@@ -82,7 +82,7 @@ class HealthConfigTest {
     RetryConfig retries = p.retries();
     assertThat(retries).isEqualTo(RetryConfig.defaults());
     assertThat(retries.attempts()).isEqualTo(2);
-    assertThat(retries.budget()).isEqualTo(0.1);
+    assertThat(retries.budget()).isEqualTo(0.09);
     assertThat(retries.minRetriesPerSecond()).isEqualTo(3);
     assertThat(retries.on()).isEqualTo(EnumSet.allOf(Condition.class));
     assertThat(retries.statuses()).isEqualTo(StatusSet.of(502, 503, 504));
