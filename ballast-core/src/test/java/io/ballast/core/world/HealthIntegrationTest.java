@@ -35,6 +35,10 @@ class HealthIntegrationTest {
   }
 
   private void load(String health) throws Exception {
+    load(health, true);
+  }
+
+  private void load(String health, boolean withHosts) throws Exception {
     String yaml =
         """
         listeners: [ { name: web, listen: 127.0.0.1:18080, pool: web } ]
@@ -48,6 +52,9 @@ class HealthIntegrationTest {
               - { id: b2, address: 127.0.0.1:1004, host: hv-b }
         """
             .formatted(health);
+    if (!withHosts) {
+      yaml = yaml.replace(", host: hv-a", "").replace(", host: hv-b", "");
+    }
     BallastConfig c = ConfigLoader.parse(yaml, "t.yaml", BalancerRegistry.defaults());
     cp.addHealthListener(
         (b, healthy, cause, reason) ->
@@ -142,8 +149,17 @@ class HealthIntegrationTest {
   }
 
   @Test
-  void belowThePanicThresholdThePoolUsesEveryBackend() throws Exception {
+  void backendsOnADownHostNeverComeBackThroughPanic() throws Exception {
     load("health: { active: { type: tcp }, panic-threshold: 50% }");
+    cp.setHostDown("hv-a", true, "maintenance").join();
+    cp.setActiveHealth("web", "b1", false, "down").join(); // 1 of the 2 candidates healthy
+    assertThat(pool().runtime().panic()).isFalse();
+    assertThat(pool().eligibleCount()).isEqualTo(1);
+  }
+
+  @Test
+  void belowThePanicThresholdThePoolUsesEveryBackend() throws Exception {
+    load("health: { active: { type: tcp }, panic-threshold: 50% }", false);
     cp.setActiveHealth("web", "a1", false, "down").join();
     cp.setActiveHealth("web", "b1", false, "down").join();
     assertThat(pool().runtime().panic()).isFalse();
