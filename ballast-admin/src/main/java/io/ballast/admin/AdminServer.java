@@ -121,7 +121,7 @@ public final class AdminServer implements AutoCloseable {
               .bind(at)
               .syncUninterruptibly()
               .channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the checked BindException as it is
       // The event loop stays: a caller may retry (a hitless takeover waits for the port), and
       // close() releases it.
       throw new IllegalStateException("admin API: cannot bind " + hp + ": " + e.getMessage(), e);

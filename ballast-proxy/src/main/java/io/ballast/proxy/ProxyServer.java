@@ -277,7 +277,7 @@ public final class ProxyServer implements AutoCloseable {
         channels.add(c);
         port = ((InetSocketAddress) c.localAddress()).getPort();
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the checked BindException as it is
       for (Channel c : channels) {
         c.close().syncUninterruptibly();
       }
