@@ -180,6 +180,10 @@ public final class AdminServer implements AutoCloseable {
             CompletableFuture.completedFuture(
                 ReloadResult.unavailable("this node cannot reload its config"));
     private Path configFile;
+    private Supplier<String> restart =
+        () -> {
+          throw new IllegalStateException("this node cannot restart itself");
+        };
     private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
     private final List<Router.Route> extra = new ArrayList<>();
 
@@ -208,6 +212,12 @@ public final class AdminServer implements AutoCloseable {
     /** Whether the node takes traffic: {@code /readyz} answers 503 while false. */
     public Builder readiness(BooleanSupplier ready) {
       this.ready = Objects.requireNonNull(ready);
+      return this;
+    }
+
+    /** The node's hitless self-restart hook ({@code POST /api/v1/restart}). */
+    public Builder restart(Supplier<String> restart) {
+      this.restart = Objects.requireNonNull(restart);
       return this;
     }
 
@@ -291,6 +301,7 @@ public final class AdminServer implements AutoCloseable {
               dataPlane,
               ready,
               reload,
+              restart,
               configFile,
               group.next(),
               System.nanoTime(),

@@ -196,25 +196,17 @@ public final class Node implements AutoCloseable {
   }
 
   private AdminServer.Builder withRestartRoute(AdminServer.Builder b) {
-    return b.route(
-        io.netty.handler.codec.http.HttpMethod.POST,
-        "/api/v1/restart",
-        io.ballast.admin.AdminHandler.sync(
-            request -> {
-              if (restartHook == null) {
-                throw io.ballast.admin.AdminException.conflict(
-                    "this node cannot restart itself (it was started without a config file)");
-              }
-              if (stopping) {
-                throw io.ballast.admin.AdminException.conflict("the node is shutting down");
-              }
-              com.fasterxml.jackson.databind.node.ObjectNode o =
-                  io.ballast.admin.AdminResponse.object();
-              o.put("restarting", true);
-              o.put("message", restartHook.get());
-              return io.ballast.admin.AdminResponse.json(
-                  io.netty.handler.codec.http.HttpResponseStatus.ACCEPTED, o);
-            }));
+    return b.restart(
+        () -> {
+          if (restartHook == null) {
+            throw new IllegalStateException(
+                "this node cannot restart itself (it was started without a config file)");
+          }
+          if (stopping) {
+            throw new IllegalStateException("the node is shutting down");
+          }
+          return restartHook.get();
+        });
   }
 
   private AdminServer.Builder baseAdminBuilder() {

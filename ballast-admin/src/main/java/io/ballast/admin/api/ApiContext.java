@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  * @param dataPlane listener ports and client connections
  * @param ready whether the node serves traffic ({@code /readyz})
  * @param reload the node's reload hook
+ * @param restart the node's hitless self-restart hook; answers a message, or throws {@link
+ *     IllegalStateException} when the node cannot restart itself
  * @param configFile the node's config file, or {@code null}
  * @param scheduler the admin event loop, for timers (drain polling); never block on it
  * @param startedNanos {@code System.nanoTime()} when the admin server was built
@@ -30,6 +32,7 @@ public record ApiContext(
     DataPlaneView dataPlane,
     BooleanSupplier ready,
     Supplier<CompletableFuture<ReloadResult>> reload,
+    Supplier<String> restart,
     Path configFile,
     ScheduledExecutorService scheduler,
     long startedNanos,

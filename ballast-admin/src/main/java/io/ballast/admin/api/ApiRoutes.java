@@ -1,7 +1,9 @@
 package io.ballast.admin.api;
 
 import io.ballast.admin.Access;
+import io.ballast.admin.AdminException;
 import io.ballast.admin.AdminHandler;
+import io.ballast.admin.AdminResponse;
 import io.netty.handler.codec.http.HttpMethod;
 
 /** Registers the built-in resources. */
@@ -53,6 +55,30 @@ public final class ApiRoutes {
 
     sink.route(
         HttpMethod.POST, "/api/v1/config/reload", Access.WRITE, new ReloadResource(ctx)::reload);
+
+    sink.route(
+        HttpMethod.POST,
+        "/api/v1/restart",
+        Access.WRITE,
+        AdminHandler.sync(
+            r -> {
+              String message;
+              try {
+                message = ctx.restart().get();
+              } catch (IllegalStateException e) {
+                throw AdminException.conflict(e.getMessage());
+              }
+              com.fasterxml.jackson.databind.node.ObjectNode o = AdminResponse.object();
+              o.put("restarting", true);
+              o.put("message", message);
+              return AdminResponse.json(io.netty.handler.codec.http.HttpResponseStatus.ACCEPTED, o);
+            }));
+
+    HostsResource hosts = new HostsResource(ctx);
+    sink.route(HttpMethod.GET, "/api/v1/hosts", Access.READ, hosts::list);
+    sink.route(HttpMethod.GET, "/api/v1/hosts/{host}", Access.READ, hosts::show);
+    sink.route(HttpMethod.PATCH, "/api/v1/hosts/{host}", Access.WRITE, hosts::patch);
+    sink.route(HttpMethod.GET, "/api/v1/vms", Access.READ, AdminHandler.sync(hosts::vms));
 
     OverlayResource overlay = new OverlayResource(ctx);
     sink.route(HttpMethod.GET, "/api/v1/overlay", Access.READ, AdminHandler.sync(overlay::show));

@@ -28,6 +28,9 @@ public final class Views {
     o.put("host", e.backend().host());
     o.put("state", BackendJson.stateName(e.state()));
     o.put("healthy", e.healthy());
+    if (e.healthReason() != null) {
+      o.put("health-reason", e.healthReason());
+    }
     o.put("weight", e.configuredWeight());
     o.put("effective-weight", e.effectiveWeight());
     o.put("eligible", e.eligible());

@@ -45,6 +45,10 @@ import picocli.CommandLine.Spec;
       CtlCommand.Maint.class,
       CtlCommand.Weight.class,
       CtlCommand.Reload.class,
+      CtlCommand.Restart.class,
+      CtlCommand.Hosts.class,
+      CtlCommand.HostDown.class,
+      CtlCommand.HostUp.class,
       CtlCommand.Overlay.class
     },
     exitCodeListHeading = "%nExit status:%n",
@@ -62,6 +66,8 @@ import picocli.CommandLine.Spec;
       "  ballast ctl add web web-4 10.0.0.14:8080 --weight 50 --vm web-4 --host hv-b",
       "  ballast ctl drain web web-2",
       "  ballast ctl remove web web-2 --wait=30s",
+      "  ballast ctl host-down hv-a --reason 'firmware upgrade'",
+      "  ballast ctl restart",
       "  ballast ctl --admin http://10.0.0.5:9090 --token-file admin.token reload"
     })
 final class CtlCommand implements Callable<Integer> {
@@ -335,7 +341,8 @@ final class CtlCommand implements Callable<Integer> {
               ">INFLIGHT",
               ">CONNS",
               "VM",
-              "HOST");
+              "HOST",
+              "REASON");
       for (JsonNode b : j.path("backends")) {
         t.row(
             b.path("id").asText(),
@@ -347,7 +354,8 @@ final class CtlCommand implements Callable<Integer> {
             b.path("inflight").asInt(),
             b.path("connections").asInt(),
             text(b, "vm"),
-            text(b, "host"));
+            text(b, "host"),
+            text(b, "health-reason"));
       }
       if (j.path("backends").isEmpty()) {
         out.println("pool '" + pool + "' has no backends");
@@ -581,6 +589,100 @@ final class CtlCommand implements Callable<Integer> {
           ok(c, c.send("PATCH", "/api/v1/pools/" + enc(pool) + "/backends/" + enc(id), body))
               .json();
       say(pool + "/" + id + " weight is now " + b.path("weight").asInt());
+      return OK;
+    }
+  }
+
+  @Command(
+      name = "restart",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Restart the node hitlessly: a successor process takes the listening sockets over",
+        "(new jar, JVM or config) and this one drains. A successor that cannot start changes",
+        "nothing."
+      })
+  static final class Restart extends Verb {
+    @Override
+    int run(AdminClient c) throws AdminClient.Failure {
+      JsonNode j = ok(c, c.send("POST", "/api/v1/restart", null)).json();
+      say(j.path("message").asText());
+      return OK;
+    }
+  }
+
+  @Command(
+      name = "hosts",
+      mixinStandardHelpOptions = true,
+      description = "List the physical hosts behind the backends and whether each is down.")
+  static final class Hosts extends Verb {
+    @Override
+    int run(AdminClient c) throws AdminClient.Failure {
+      JsonNode j = ok(c, c.get("/api/v1/hosts")).json();
+      if (ctl.json) {
+        return OK;
+      }
+      if (j.path("hosts").isEmpty()) {
+        out.println("no backend names a host (host: on a backend)");
+        return OK;
+      }
+      Table t = new Table("HOST", "STATE", ">BACKENDS", ">HEALTHY", "REASON");
+      for (JsonNode h : j.path("hosts")) {
+        int healthy = 0;
+        for (JsonNode b : h.path("backends")) {
+          healthy += b.path("healthy").asBoolean() ? 1 : 0;
+        }
+        t.row(
+            h.path("name").asText(),
+            h.path("state").asText(),
+            h.path("backends").size(),
+            healthy,
+            text(h, "reason"));
+      }
+      t.print(out);
+      return OK;
+    }
+  }
+
+  @Command(
+      name = "host-down",
+      mixinStandardHelpOptions = true,
+      description = "Mark a host down: every backend on it, in every pool, is ejected at once.")
+  static final class HostDown extends Verb {
+    @Parameters(index = "0", paramLabel = "HOST")
+    String host;
+
+    @CommandLine.Option(names = "--reason", description = "why, for logs and the API")
+    String reason;
+
+    @Override
+    int run(AdminClient c) throws AdminClient.Failure {
+      com.fasterxml.jackson.databind.node.ObjectNode body =
+          new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      body.put("state", "down");
+      if (reason != null) {
+        body.put("reason", reason);
+      }
+      JsonNode j = ok(c, c.send("PATCH", "/api/v1/hosts/" + enc(host), body)).json();
+      say("host " + host + " is down; " + j.path("backends").size() + " backend(s) ejected");
+      return OK;
+    }
+  }
+
+  @Command(
+      name = "host-up",
+      mixinStandardHelpOptions = true,
+      description = "Mark a host up again: its backends may take traffic (through slow start).")
+  static final class HostUp extends Verb {
+    @Parameters(index = "0", paramLabel = "HOST")
+    String host;
+
+    @Override
+    int run(AdminClient c) throws AdminClient.Failure {
+      com.fasterxml.jackson.databind.node.ObjectNode body =
+          new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      body.put("state", "up");
+      ok(c, c.send("PATCH", "/api/v1/hosts/" + enc(host), body));
+      say("host " + host + " is up");
       return OK;
     }
   }

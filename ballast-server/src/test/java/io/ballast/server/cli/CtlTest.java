@@ -114,15 +114,46 @@ class CtlTest {
     String[] lines = r.out().split("\n");
     assertThat(lines[0])
         .isEqualTo(
-            "ID     ADDRESS          STATE   HEALTH  WEIGHT  EFFECTIVE  INFLIGHT  CONNS  VM    HOST"
+            "ID     ADDRESS          STATE   HEALTH  WEIGHT  EFFECTIVE  INFLIGHT  CONNS  VM    HOST  REASON"
                 .replace("ADDRESS          ", "ADDRESS" + " ".repeat(b1.address().length() - 5)));
     assertThat(lines[1])
         .startsWith("web-1  " + b1.address() + "  active  up         100        100")
-        .endsWith("vm-1  hv-a");
-    assertThat(lines[2]).startsWith("web-2  " + b2.address()).endsWith("-     -");
+        .endsWith("vm-1  hv-a  -");
+    assertThat(lines[2]).startsWith("web-2  " + b2.address()).endsWith("-     -     -");
     // Every column starts where its header does.
     assertThat(lines[1].indexOf("active")).isEqualTo(lines[0].indexOf("STATE"));
     assertThat(ctl("backends", "api").out()).isEqualTo("pool 'api' has no backends\n");
+  }
+
+  @Test
+  void hostsCanBeListedMarkedDownAndUp() {
+    Run hosts = ctl("hosts");
+    assertThat(hosts.code()).as(hosts.err()).isZero();
+    assertThat(hosts.out())
+        .isEqualTo(
+            """
+            HOST  STATE  BACKENDS  HEALTHY  REASON
+            hv-a  up            1        1  -
+            """);
+    Run down = ctl("host-down", "hv-a", "--reason", "firmware upgrade");
+    assertThat(down.code()).as(down.err()).isZero();
+    assertThat(down.out()).isEqualTo("host hv-a is down; 1 backend(s) ejected\n");
+    assertThat(node.controlPlane().current().pool("web").endpoint("web-1").healthReason())
+        .isEqualTo("host hv-a is down (firmware upgrade)");
+    assertThat(ctl("hosts").out()).contains("hv-a  down          1        0  firmware upgrade");
+    assertThat(ctl("host-up", "hv-a").code()).isZero();
+    assertThat(node.controlPlane().current().pool("web").endpoint("web-1").healthy()).isTrue();
+    Run unknown = ctl("host-down", "hv-zz");
+    assertThat(unknown.code()).isEqualTo(1);
+    assertThat(unknown.err()).isEqualTo("ballast ctl: no host named 'hv-zz'; hosts are: hv-a\n");
+  }
+
+  @Test
+  void restartIsRefusedByANodeThatCannotRestartItself() {
+    // This node was started in-process, without the launcher's restart hook.
+    Run r = ctl("restart");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("this node cannot restart itself");
   }
 
   @Test
