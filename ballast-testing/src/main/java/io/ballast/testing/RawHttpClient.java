@@ -35,7 +35,8 @@ public final class RawHttpClient implements AutoCloseable {
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
     socket.setSoTimeout(readTimeoutMillis);
     socket.setTcpNoDelay(true);
-    in = socket.getInputStream();
+    // Buffered: reading a response byte by byte from the socket would cost a syscall per byte.
+    in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
     out = socket.getOutputStream();
   }
 
