@@ -6,6 +6,7 @@ import io.ballast.admin.AdminServer;
 import io.ballast.admin.DataPlaneView;
 import io.ballast.admin.ReloadResult;
 import io.ballast.admin.RuntimeChanges;
+import io.ballast.admin.observe.Observability;
 import io.ballast.admin.overlay.OverlayStore;
 import io.ballast.core.balance.BalancerRegistry;
 import io.ballast.core.config.BallastConfig;
@@ -53,6 +54,7 @@ public final class Node implements AutoCloseable {
   private final RuntimeChanges changes;
   private final ProxyServer proxy;
   private final AdminServer admin;
+  private final Observability observability;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile BallastConfig config;
   private volatile boolean ready;
@@ -74,10 +76,16 @@ public final class Node implements AutoCloseable {
     this.changes = new RuntimeChanges(controlPlane, overlay);
     AdminServer a = null;
     ProxyServer p = null;
+    Observability o = null;
     try {
+      // Metrics and the dashboard are served by the admin listener, so they run with it; access
+      // logs follow each listener's config.
+      o =
+          new Observability(
+              controlPlane, config.node().name(), config.admin().enabled(), this::listenerPort);
       // Built (token read, security checked) before anything binds, so a bad token file fails
       // the start cleanly.
-      a = config.admin().enabled() ? adminBuilder().build() : null;
+      a = config.admin().enabled() ? o.routes(adminBuilder()).build() : null;
       try {
         controlPlane.applyConfig(config).join();
       } catch (CompletionException e) {
@@ -91,18 +99,23 @@ public final class Node implements AutoCloseable {
       }
       keepOnlyWhatApplies(merge);
       p = new ProxyServer(controlPlane, config.node());
+      p.observer(o.trafficObserver()); // before start: listeners take their observer when bound
       p.start();
       this.proxy = p;
       if (a != null) {
         a.start(); // after the proxy: /readyz must not answer before listeners are bound
       }
       this.admin = a;
+      this.observability = o;
     } catch (RuntimeException e) {
       if (a != null) {
         a.close();
       }
       if (p != null) {
         p.close();
+      }
+      if (o != null) {
+        o.close();
       }
       changes.close();
       controlExecutor.shutdownNow();
@@ -154,6 +167,11 @@ public final class Node implements AutoCloseable {
     } catch (OverlayStore.ReadException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  private int listenerPort(String listener) {
+    ProxyServer p = proxy;
+    return p == null ? -1 : p.port(listener);
   }
 
   private AdminServer.Builder adminBuilder() {
@@ -327,6 +345,16 @@ public final class Node implements AutoCloseable {
     return admin;
   }
 
+  /** Metrics, dashboard and access logs. */
+  public Observability observability() {
+    return observability;
+  }
+
+  /** Reopens access-log files (SIGUSR1, after logrotate moved them). */
+  public void reopenLogs() {
+    observability.reopenLogs();
+  }
+
   /** The runtime overlay (changes made through the admin API). */
   public OverlayStore overlay() {
     return overlay;
@@ -370,6 +398,7 @@ public final class Node implements AutoCloseable {
     if (admin != null) {
       admin.close();
     }
+    observability.close(); // after the proxy: the last requests are logged
     changes.close();
     controlExecutor.shutdown();
     try {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
       "Run a node with a config file.",
       "",
       "Stops gracefully on SIGTERM/SIGINT: stops accepting, finishes in-flight requests",
-      "within node.shutdown-grace, exits 0."
+      "within node.shutdown-grace, exits 0. SIGUSR1 reopens access-log files (logrotate)."
     })
 final class RunCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -60,6 +60,7 @@ final class RunCommand implements Callable<Integer> {
       return 1;
     }
     Signals.onTermination(node);
+    Signals.handle("USR1", node::reopenLogs); // logrotate: reopen access-log files
     node.awaitStopped();
     return 0;
   }

@@ -1,0 +1,315 @@
+package io.ballast.admin.accesslog;
+
+import io.ballast.core.config.AccessLogConfig;
+import io.ballast.core.config.ListenerConfig;
+import io.ballast.core.world.ControlPlane;
+import io.ballast.core.world.ListenerView;
+import io.ballast.core.world.Snapshot;
+import io.ballast.proxy.observe.ExchangeRecord;
+import io.ballast.proxy.observe.ListenerObserver;
+import io.ballast.proxy.observe.TrafficObserver;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Access logs of every listener, configured by {@code listeners[].access-log} and re-configured on
+ * every published snapshot (so a reload turns a log on, off or elsewhere without a restart).
+ *
+ * <p>The event loop that finished a request formats its line (see {@link LineFormatter}) and offers
+ * it to the target's bounded queue; one writer thread per target (stdout, or a file shared by the
+ * listeners that name it) writes. A full queue drops the line and counts it ({@code
+ * ballast_access_log_dropped_total}): a slow disk or a stuck stdout never slows the proxy. {@link
+ * #reopen} (SIGUSR1) reopens files for logrotate.
+ */
+public final class AccessLogs implements TrafficObserver, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AccessLogs.class);
+
+  /** How long {@link #close} waits for each writer to write what is queued. */
+  private static final long CLOSE_WAIT_MILLIS = 2000;
+
+  private final ControlPlane controlPlane;
+  private final Function<AccessLogConfig, LogWriter.Opener> openers;
+  private final Map<String, ListenerLog> listeners = new LinkedHashMap<>();
+  private final Map<String, LogWriter> writers = new LinkedHashMap<>();
+  private final ConcurrentHashMap<String, TargetCounters> counters = new ConcurrentHashMap<>();
+  private boolean closed;
+
+  /**
+   * Access logs that follow the control plane's snapshots.
+   *
+   * @throws IllegalStateException naming the listener when a log file cannot be opened
+   */
+  public AccessLogs(ControlPlane controlPlane) {
+    this(controlPlane, AccessLogs::defaultOpener);
+  }
+
+  /** With another way to open targets (tests: a stream that never drains). */
+  AccessLogs(ControlPlane controlPlane, Function<AccessLogConfig, LogWriter.Opener> openers) {
+    this.controlPlane = Objects.requireNonNull(controlPlane);
+    this.openers = Objects.requireNonNull(openers);
+    Snapshot s = controlPlane.current();
+    if (s != null) {
+      // Open every configured target now, so a bad path fails the node's start.
+      for (ListenerConfig lc : s.config().listeners()) {
+        listener(lc.name());
+      }
+    }
+    controlPlane.addListener((previous, next) -> reconfigure(next, false));
+  }
+
+  private static LogWriter.Opener defaultOpener(AccessLogConfig c) {
+    Path file = c.file();
+    if (file == null) {
+      // FileDescriptor.out, not System.out: a PrintStream hides write errors.
+      return () -> new FileOutputStream(FileDescriptor.out);
+    }
+    return () ->
+        Files.newOutputStream(
+            file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+  }
+
+  @Override
+  public synchronized ListenerObserver listener(String name) {
+    ListenerLog l = listeners.get(name);
+    if (l == null) {
+      l = new ListenerLog(name);
+      listeners.put(name, l);
+      Snapshot s = controlPlane.current();
+      if (s != null) {
+        reconfigure(s, true);
+      }
+    }
+    return l;
+  }
+
+  /** Reopens every file (SIGUSR1, after logrotate moved them). */
+  public synchronized void reopen() {
+    for (LogWriter w : writers.values()) {
+      w.reopen();
+    }
+  }
+
+  /** Lines dropped so far (queue full or write failed), across targets. */
+  public long dropped() {
+    long n = 0;
+    for (TargetCounters c : counters.values()) {
+      n += c.droppedFull.sum() + c.droppedWriteError.sum();
+    }
+    return n;
+  }
+
+  /** Lines written so far, across targets. */
+  public long written() {
+    long n = 0;
+    for (TargetCounters c : counters.values()) {
+      n += c.written.sum();
+    }
+    return n;
+  }
+
+  /** Lines neither written nor dropped yet (queued, or being written). */
+  public synchronized int pending() {
+    int n = 0;
+    for (LogWriter w : writers.values()) {
+      n += w.pending();
+    }
+    return n;
+  }
+
+  /**
+   * {@code ballast_access_log_lines_total{log}} and {@code
+   * ballast_access_log_dropped_total{log,reason}} ({@code queue-full} or {@code write-error}).
+   */
+  public MultiCollector collector() {
+    return () -> {
+      CounterSnapshot.Builder lines =
+          CounterSnapshot.builder()
+              .name("ballast_access_log_lines")
+              .help("Access-log lines written, per log (stdout or a file).");
+      CounterSnapshot.Builder dropped =
+          CounterSnapshot.builder()
+              .name("ballast_access_log_dropped")
+              .help(
+                  "Access-log lines dropped: queue-full (the writer fell behind; the proxy never"
+                      + " waits for it) or write-error.");
+      counters.forEach(
+          (target, c) -> {
+            Labels l = Labels.of("log", target);
+            lines.dataPoint(point(c.written.sum(), l));
+            dropped.dataPoint(point(c.droppedFull.sum(), l.add("reason", "queue-full")));
+            dropped.dataPoint(point(c.droppedWriteError.sum(), l.add("reason", "write-error")));
+          });
+      return MetricSnapshots.of(lines.build(), dropped.build());
+    };
+  }
+
+  private static CounterDataPointSnapshot point(long v, Labels l) {
+    return CounterDataPointSnapshot.builder().value(v).labels(l).build();
+  }
+
+  /**
+   * Points every listener at the log its config names, opening new targets and stopping unused
+   * ones.
+   *
+   * @param strict throw when a target cannot be opened (at start); otherwise log it and leave that
+   *     listener's log as it was (a reload)
+   */
+  private synchronized void reconfigure(Snapshot s, boolean strict) {
+    if (closed) {
+      return;
+    }
+    for (ListenerLog l : listeners.values()) {
+      ListenerView v = s.listener(l.name);
+      AccessLogConfig want = v == null ? AccessLogConfig.OFF : v.config().accessLog();
+      if (want.equals(l.config)) {
+        continue;
+      }
+      if (!want.enabled()) {
+        l.configure(want, null);
+        continue;
+      }
+      LogWriter w = writers.get(want.target());
+      if (w == null || w.capacity != want.buffer()) {
+        try {
+          LogWriter created =
+              new LogWriter(
+                  want.target(),
+                  want.buffer(),
+                  openers.apply(want),
+                  want.file() != null,
+                  counters.computeIfAbsent(want.target(), t -> new TargetCounters()));
+          if (w != null) {
+            retire(w);
+          }
+          w = created;
+          writers.put(want.target(), w);
+        } catch (IOException | RuntimeException e) {
+          String message =
+              "listener '"
+                  + l.name
+                  + "': access-log.to "
+                  + want.target()
+                  + ": cannot open it: "
+                  + e.getMessage();
+          if (strict) {
+            throw new IllegalStateException(message, e);
+          }
+          log.error("{}; the listener's access log is unchanged", message);
+          continue;
+        }
+      }
+      l.configure(want, new Sink(want.format(), w));
+      log.info(
+          "listener '{}': access log ({}) to {}",
+          l.name,
+          want.format().name().toLowerCase(java.util.Locale.ROOT),
+          want.target());
+    }
+    // Writers nobody points at any more: let them finish and stop.
+    Set<LogWriter> used = new HashSet<>();
+    for (ListenerLog l : listeners.values()) {
+      Sink sink = l.sink;
+      if (sink != null) {
+        used.add(sink.writer());
+      }
+    }
+    List<String> unused = new ArrayList<>();
+    writers.forEach(
+        (target, w) -> {
+          if (!used.contains(w)) {
+            unused.add(target);
+          }
+        });
+    for (String target : unused) {
+      retire(writers.remove(target));
+    }
+  }
+
+  private static void retire(LogWriter w) {
+    // Off the control thread: a writer stuck on a full pipe must not hold up a reload.
+    Thread t = new Thread(() -> w.stop(CLOSE_WAIT_MILLIS), "ballast-access-log-retire");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Stops every writer after it wrote what is queued (bounded wait). Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (ListenerLog l : listeners.values()) {
+      l.configure(AccessLogConfig.OFF, null);
+    }
+    for (LogWriter w : writers.values()) {
+      w.stop(CLOSE_WAIT_MILLIS);
+    }
+    writers.clear();
+  }
+
+  /** Where one listener's lines go and in which format. */
+  private record Sink(AccessLogConfig.Format format, LogWriter writer) {}
+
+  /** The access-log observer of one listener; its sink changes with the config. */
+  private static final class ListenerLog implements ListenerObserver {
+    final String name;
+    volatile Sink sink;
+    volatile boolean wantsHeaders;
+    AccessLogConfig config; // guarded by AccessLogs.this
+
+    ListenerLog(String name) {
+      this.name = name;
+    }
+
+    void configure(AccessLogConfig c, Sink s) {
+      config = c;
+      wantsHeaders = s != null && s.format() != AccessLogConfig.Format.COMMON;
+      sink = s;
+    }
+
+    @Override
+    public boolean wantsRequestHeaders() {
+      return wantsHeaders;
+    }
+
+    @Override
+    public void exchangeCompleted(ExchangeRecord record) {
+      Sink s = sink;
+      if (s != null) {
+        s.writer().offer(LineFormatter.current().format(s.format(), record));
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AccessLogs" + writers.keySet();
+  }
+
+  /** For tests: a fixed stream per target. */
+  static Function<AccessLogConfig, LogWriter.Opener> fixed(OutputStream out) {
+    return c -> () -> out;
+  }
+}
