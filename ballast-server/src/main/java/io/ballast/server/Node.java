@@ -101,6 +101,7 @@ public final class Node implements AutoCloseable {
       p = new ProxyServer(controlPlane, config.node());
       p.observer(o.trafficObserver()); // before start: listeners take their observer when bound
       p.start();
+      o.started();
       this.proxy = p;
       if (a != null) {
         a.start(); // after the proxy: /readyz must not answer before listeners are bound

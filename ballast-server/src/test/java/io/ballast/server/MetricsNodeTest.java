@@ -4,7 +4,10 @@ import static io.ballast.server.NodeFixtures.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ballast.admin.metrics.HealthMetrics;
+import io.ballast.core.config.AccessLogConfig;
 import io.ballast.core.config.BallastConfig;
 import io.ballast.testing.NettyLeakCheck;
 import io.ballast.testing.TestBackend;
@@ -13,12 +16,19 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Known traffic through a real node, then {@code /metrics} scraped, parsed strictly and checked
@@ -48,9 +58,13 @@ class MetricsNodeTest {
   }
 
   private Node start() throws Exception {
+    return start(AccessLogConfig.OFF);
+  }
+
+  private Node start(AccessLogConfig accessLog) throws Exception {
     BallastConfig config =
         TestConfigs.builder()
-            .listener("web", 0, "web")
+            .listener("web", 0, "web", List.of(), l -> l.withAccessLog(accessLog))
             .listener("api", 0, "empty")
             .listener("flaky", 0, "flaky")
             .pool("web", "round-robin", b1, b2)
@@ -309,6 +323,32 @@ class MetricsNodeTest {
     assertThat(r.headers().firstValue("Content-Type").orElseThrow())
         .startsWith("application/openmetrics-text; version=1.0.0");
     assertThat(r.body()).endsWith("# EOF\n").contains("# TYPE ballast_requests counter");
+  }
+
+  @Test
+  void theGrafanaDashboardOnlyUsesMetricsTheNodeExposes(@TempDir Path dir) throws Exception {
+    start(new AccessLogConfig(AccessLogConfig.Format.JSON, dir.resolve("access.log"), 64));
+    send("web", "GET", "/", null);
+    send("flaky", "GET", "/", null);
+    node.observability().health().ejected("web", "b1", "active-check");
+    node.observability().health().checkCompleted("web", "b1", false, 1_000_000);
+    node.observability().metrics().listener("web").retryBudgetExhausted("web");
+    PrometheusText m = scrape();
+    String dashboard = Files.readString(Path.of("..", "deploy", "grafana", "ballast.json"));
+    JsonNode doc = new ObjectMapper().readTree(dashboard);
+    assertThat(doc.get("uid").asText()).isEqualTo("ballast-overview");
+    Matcher names = Pattern.compile("\\b((?:ballast|jvm|process)_[a-z_]+)").matcher(dashboard);
+    Set<String> used = new TreeSet<>();
+    while (names.find()) {
+      used.add(names.group(1));
+    }
+    assertThat(used).hasSizeGreaterThan(15);
+    for (String name : used) {
+      String family = name.replaceAll("_(bucket|count|sum)$", "");
+      assertThat(m.families.containsKey(family) || m.families.containsKey(name))
+          .as("the dashboard's %s is exposed", name)
+          .isTrue();
+    }
   }
 
   @Test

@@ -54,6 +54,7 @@ public final class AccessLogs implements TrafficObserver, AutoCloseable {
   private final Map<String, LogWriter> writers = new LinkedHashMap<>();
   private final ConcurrentHashMap<String, TargetCounters> counters = new ConcurrentHashMap<>();
   private boolean closed;
+  private boolean started;
 
   /**
    * Access logs that follow the control plane's snapshots.
@@ -97,10 +98,19 @@ public final class AccessLogs implements TrafficObserver, AutoCloseable {
       listeners.put(name, l);
       Snapshot s = controlPlane.current();
       if (s != null) {
-        reconfigure(s, true);
+        // At start a bad file stops the node; a listener added later by a reload still binds.
+        reconfigure(s, !started);
       }
     }
     return l;
+  }
+
+  /**
+   * The node is up: from now on a log that cannot be opened is logged and skipped instead of
+   * failing (a reload must not stop a new listener from binding).
+   */
+  public synchronized void started() {
+    started = true;
   }
 
   /** Reopens every file (SIGUSR1, after logrotate moved them). */

@@ -123,6 +123,11 @@ public final class Observability implements AutoCloseable {
     return accessLogs;
   }
 
+  /** The node is up: later access-log failures are logged, not fatal. */
+  public void started() {
+    accessLogs.started();
+  }
+
   /** Reopens access-log files (SIGUSR1, for logrotate). */
   public void reopenLogs() {
     accessLogs.reopen();

@@ -337,7 +337,17 @@
     renderHosts(view);
   }
 
+  // Lists are rebuilt only when what they show changed (less churn for readers and selections).
+  const rendered = {};
+  function changed(name, data) {
+    const sig = JSON.stringify(data);
+    if (rendered[name] === sig) return false;
+    rendered[name] = sig;
+    return true;
+  }
+
   function renderListeners(view) {
+    if (!changed('listeners', view.listeners)) return;
     const tbody = $('listeners').tBodies[0];
     tbody.replaceChildren(...view.listeners.map((l) => el('tr', { 'data-listener': l.name },
       el('td', { text: l.name }),
@@ -354,6 +364,8 @@
   function renderHosts(view) {
     const byKey = new Map();
     for (const p of view.pools) for (const b of p.backends) byKey.set(b.key, b);
+    const health = view.pools.flatMap((p) => p.backends.map((b) => b.healthy));
+    if (!changed('hosts', [view.hosts, health])) return;
     const describe = (key) => {
       const b = byKey.get(key);
       return b ? key + ' ' + (b.healthy ? '(UP)' : '(DOWN)') : key;
