@@ -16,14 +16,11 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -179,81 +176,118 @@ public final class AccessLogs implements TrafficObserver, AutoCloseable {
   }
 
   /**
-   * Points every listener at the log its config names, opening new targets and stopping unused
-   * ones.
+   * Points every listener at the log its config names: one writer per target, with the largest
+   * buffer any listener asks of it; new targets are opened, unused writers stopped.
    *
-   * @param strict throw when a target cannot be opened (at start); otherwise log it and leave that
-   *     listener's log as it was (a reload)
+   * @param strict throw when a target cannot be opened (at start); otherwise log it and leave the
+   *     listeners that wanted it as they were (a reload)
    */
   private synchronized void reconfigure(Snapshot s, boolean strict) {
     if (closed) {
       return;
     }
+    Map<ListenerLog, AccessLogConfig> wanted = new LinkedHashMap<>();
+    Map<String, Integer> capacity = new LinkedHashMap<>();
+    Map<String, AccessLogConfig> example = new LinkedHashMap<>();
     for (ListenerLog l : listeners.values()) {
       ListenerView v = s.listener(l.name);
       AccessLogConfig want = v == null ? AccessLogConfig.OFF : v.config().accessLog();
-      if (want.equals(l.config)) {
+      wanted.put(l, want);
+      if (want.enabled()) {
+        capacity.merge(want.target(), want.buffer(), Math::max);
+        example.putIfAbsent(want.target(), want);
+      }
+    }
+    Map<String, LogWriter> next = new LinkedHashMap<>();
+    Map<String, String> failed = new LinkedHashMap<>();
+    for (Map.Entry<String, Integer> e : capacity.entrySet()) {
+      String target = e.getKey();
+      LogWriter current = writers.get(target);
+      if (current != null && current.capacity == e.getValue()) {
+        next.put(target, current);
         continue;
       }
+      try {
+        AccessLogConfig c = example.get(target);
+        next.put(
+            target,
+            new LogWriter(
+                target,
+                e.getValue(),
+                openers.apply(c),
+                c.file() != null,
+                counters.computeIfAbsent(target, t -> new TargetCounters())));
+      } catch (IOException | RuntimeException ex) {
+        if (strict) {
+          // Nothing opened here is used yet: stop what this call created.
+          next.values().stream().filter(w -> !writers.containsValue(w)).forEach(AccessLogs::retire);
+          String listener =
+              wanted.entrySet().stream()
+                  .filter(w -> w.getValue().enabled() && w.getValue().target().equals(target))
+                  .map(w -> w.getKey().name)
+                  .findFirst()
+                  .orElse("?");
+          throw new IllegalStateException(
+              "listener '"
+                  + listener
+                  + "': access-log.to "
+                  + target
+                  + ": cannot open it: "
+                  + ex.getMessage(),
+              ex);
+        }
+        failed.put(target, ex.getMessage());
+        if (current != null) {
+          next.put(target, current); // keep the old buffer size rather than lose the log
+        }
+      }
+    }
+    for (Map.Entry<ListenerLog, AccessLogConfig> e : wanted.entrySet()) {
+      ListenerLog l = e.getKey();
+      AccessLogConfig want = e.getValue();
       if (!want.enabled()) {
+        if (l.sink != null) {
+          log.info("listener '{}': access log off", l.name);
+        }
         l.configure(want, null);
         continue;
       }
-      LogWriter w = writers.get(want.target());
-      if (w == null || w.capacity != want.buffer()) {
-        try {
-          LogWriter created =
-              new LogWriter(
-                  want.target(),
-                  want.buffer(),
-                  openers.apply(want),
-                  want.file() != null,
-                  counters.computeIfAbsent(want.target(), t -> new TargetCounters()));
-          if (w != null) {
-            retire(w);
+      LogWriter w = next.get(want.target());
+      if (w == null) {
+        log.error(
+            "listener '{}': access-log.to {}: cannot open it: {}; the listener's access log is"
+                + " unchanged",
+            l.name,
+            want.target(),
+            failed.get(want.target()));
+        Sink old = l.sink;
+        if (old != null) {
+          LogWriter there = next.putIfAbsent(old.writer().target, old.writer());
+          if (there != null && there != old.writer()) {
+            l.configure(l.config, new Sink(old.format(), there));
           }
-          w = created;
-          writers.put(want.target(), w);
-        } catch (IOException | RuntimeException e) {
-          String message =
-              "listener '"
-                  + l.name
-                  + "': access-log.to "
-                  + want.target()
-                  + ": cannot open it: "
-                  + e.getMessage();
-          if (strict) {
-            throw new IllegalStateException(message, e);
-          }
-          log.error("{}; the listener's access log is unchanged", message);
-          continue;
         }
+        continue;
       }
-      l.configure(want, new Sink(want.format(), w));
-      log.info(
-          "listener '{}': access log ({}) to {}",
-          l.name,
-          want.format().name().toLowerCase(java.util.Locale.ROOT),
-          want.target());
-    }
-    // Writers nobody points at any more: let them finish and stop.
-    Set<LogWriter> used = new HashSet<>();
-    for (ListenerLog l : listeners.values()) {
-      Sink sink = l.sink;
-      if (sink != null) {
-        used.add(sink.writer());
+      Sink old = l.sink;
+      if (old == null || old.writer() != w || old.format() != want.format()) {
+        l.configure(want, new Sink(want.format(), w));
+        log.info(
+            "listener '{}': access log ({}) to {}",
+            l.name,
+            want.format().name().toLowerCase(java.util.Locale.ROOT),
+            want.target());
       }
     }
-    List<String> unused = new ArrayList<>();
-    writers.forEach(
-        (target, w) -> {
-          if (!used.contains(w)) {
-            unused.add(target);
-          }
-        });
-    for (String target : unused) {
-      retire(writers.remove(target));
+    // Writers nobody points at any more: let them finish what is queued and stop.
+    Set<LogWriter> kept = new HashSet<>(next.values());
+    for (LogWriter w : writers.values()) {
+      if (!kept.contains(w)) {
+        retire(w);
+      }
     }
+    writers.clear();
+    writers.putAll(next);
   }
 
   private static void retire(LogWriter w) {
@@ -316,10 +350,5 @@ public final class AccessLogs implements TrafficObserver, AutoCloseable {
   @Override
   public String toString() {
     return "AccessLogs" + writers.keySet();
-  }
-
-  /** For tests: a fixed stream per target. */
-  static Function<AccessLogConfig, LogWriter.Opener> fixed(OutputStream out) {
-    return c -> () -> out;
   }
 }
