@@ -126,15 +126,25 @@ final class LineFormatter {
 
   /** Escapes as NGINX does: quote, backslash, controls and non-ASCII as {@code \xHH}. */
   private static void quoted(StringBuilder b, CharSequence s) {
-    for (int i = 0; i < s.length(); i++) {
+    int n = s.length();
+    int clean = 0;
+    while (clean < n && !needsNcsaEscape(s.charAt(clean))) {
+      clean++;
+    }
+    b.append(s, 0, clean); // the common case: nothing to escape, one bulk append
+    for (int i = clean; i < n; i++) {
       char c = s.charAt(i);
-      if (c == '"' || c == '\\' || c < 0x20 || c > 0x7e) {
+      if (needsNcsaEscape(c)) {
         b.append("\\x").append(Character.forDigit((c >> 4) & 0xf, 16));
         b.append(Character.forDigit(c & 0xf, 16));
       } else {
         b.append(c);
       }
     }
+  }
+
+  private static boolean needsNcsaEscape(char c) {
+    return c == '"' || c == '\\' || c < 0x20 || c > 0x7e;
   }
 
   private String clfTime(long epochMillis) {
@@ -201,7 +211,13 @@ final class LineFormatter {
       return;
     }
     b.append('"');
-    for (int i = 0; i < s.length(); i++) {
+    int n = s.length();
+    int clean = 0;
+    while (clean < n && !needsJsonEscape(s.charAt(clean))) {
+      clean++;
+    }
+    b.append(s, 0, clean); // the common case: nothing to escape, one bulk append
+    for (int i = clean; i < n; i++) {
       char c = s.charAt(i);
       switch (c) {
         case '"' -> b.append("\\\"");
@@ -220,6 +236,10 @@ final class LineFormatter {
       }
     }
     b.append('"');
+  }
+
+  private static boolean needsJsonEscape(char c) {
+    return c == '"' || c == '\\' || c < 0x20 || c == 0x7f;
   }
 
   // ------------------------------------------------------------------ shared

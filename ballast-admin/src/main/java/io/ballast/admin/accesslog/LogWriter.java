@@ -128,21 +128,25 @@ final class LogWriter implements Runnable {
   }
 
   private void append(String line) {
-    byte[] bytes = (line + '\n').getBytes(StandardCharsets.UTF_8);
-    if (buffered + bytes.length > buffer.length) {
+    byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+    int needed = bytes.length + 1; // and the newline
+    if (buffered + needed > buffer.length) {
       flush();
       if (reopenRequested) {
         reopenNow(); // under constant load the queue never runs dry; rotate between buffers
       }
     }
-    if (bytes.length > buffer.length) {
+    if (needed > buffer.length) {
+      byte[] whole = java.util.Arrays.copyOf(bytes, needed);
+      whole[bytes.length] = '\n';
       bufferedLines = 1;
-      write(bytes, bytes.length, 1);
+      write(whole, needed, 1);
       bufferedLines = 0;
       return;
     }
     System.arraycopy(bytes, 0, buffer, buffered, bytes.length);
     buffered += bytes.length;
+    buffer[buffered++] = '\n';
     bufferedLines++;
   }
 
