@@ -3,10 +3,17 @@ package io.ballast.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ballast.admin.dashboard.Dashboard;
 import io.ballast.admin.internal.Router;
+import io.ballast.admin.metrics.ProxyMetrics;
+import io.ballast.admin.observe.Observability;
 import io.ballast.admin.overlay.OverlayStore;
+import io.ballast.core.time.Randoms;
+import io.ballast.core.time.Ticker;
+import io.ballast.core.world.ControlPlane;
 import java.util.Locale;
-import java.util.function.UnaryOperator;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAPI description is served and covers every route the server has. */
@@ -14,9 +21,16 @@ class OpenApiTest {
 
   @Test
   void everyRoutedPathAndMethodIsDescribed() throws Exception {
-    try (AdminFixture admin =
-        new AdminFixture(
-            AdminFixture.twoPools(), OverlayStore.inMemory(), UnaryOperator.identity())) {
+    // The routes a node adds for observability (metrics, dashboard, event stream) too.
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    ControlPlane world = new ControlPlane(executor, Ticker.system(), Randoms.threadLocal());
+    ProxyMetrics metrics = new ProxyMetrics(world, "test", false);
+    try (Dashboard dashboard = new Dashboard(world, metrics, "test", listener -> -1);
+        AdminFixture admin =
+            new AdminFixture(
+                AdminFixture.twoPools(),
+                OverlayStore.inMemory(),
+                b -> Observability.routes(b, metrics, dashboard))) {
       AdminFixture.Answer a = admin.get("/api/v1/openapi.json");
       assertThat(a.status()).isEqualTo(200);
       JsonNode doc = a.json();
@@ -46,6 +60,8 @@ class OpenApiTest {
           assertThat(routed).as("%s %s is routed", op.getKey(), e.getKey()).isTrue();
         }
       }
+    } finally {
+      executor.shutdownNow();
     }
   }
 

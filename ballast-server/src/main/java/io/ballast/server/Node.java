@@ -6,6 +6,8 @@ import io.ballast.admin.AdminServer;
 import io.ballast.admin.DataPlaneView;
 import io.ballast.admin.ReloadResult;
 import io.ballast.admin.RuntimeChanges;
+import io.ballast.admin.metrics.HealthMetrics;
+import io.ballast.admin.observe.Observability;
 import io.ballast.admin.overlay.OverlayStore;
 import io.ballast.core.balance.BalancerRegistry;
 import io.ballast.core.config.BallastConfig;
@@ -16,6 +18,7 @@ import io.ballast.core.config.RuntimeOverlay;
 import io.ballast.core.time.Randoms;
 import io.ballast.core.time.Ticker;
 import io.ballast.core.world.ControlPlane;
+import io.ballast.core.world.PoolSnapshot;
 import io.ballast.core.world.Snapshot;
 import io.ballast.proxy.ProxyServer;
 import java.io.IOException;
@@ -54,6 +57,7 @@ public final class Node implements AutoCloseable {
   private final RuntimeChanges changes;
   private final ProxyServer proxy;
   private final AdminServer admin;
+  private final Observability observability;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile BallastConfig config;
   private volatile boolean ready;
@@ -100,10 +104,16 @@ public final class Node implements AutoCloseable {
     this.changes = new RuntimeChanges(controlPlane, overlay);
     AdminServer a = null;
     ProxyServer p = null;
+    Observability o = null;
     try {
+      // Metrics and the dashboard are served by the admin listener, so they run with it; access
+      // logs follow each listener's config.
+      o =
+          new Observability(
+              controlPlane, config.node().name(), config.admin().enabled(), this::listenerPort);
       // Built (token read, security checked) before anything binds, so a bad token file fails
       // the start cleanly.
-      a = config.admin().enabled() ? adminBuilder().build() : null;
+      a = config.admin().enabled() ? o.routes(adminBuilder()).build() : null;
       try {
         controlPlane.applyConfig(config).join();
       } catch (CompletionException e) {
@@ -117,18 +127,25 @@ public final class Node implements AutoCloseable {
       }
       keepOnlyWhatApplies(merge);
       p = new ProxyServer(controlPlane, config.node());
+      p.observer(o.trafficObserver()); // before start: listeners take their observer when bound
+      wireHealthMetrics(o, p);
       p.start(options.inheritedListeners());
+      o.started();
       this.proxy = p;
       if (a != null && !options.deferAdmin()) {
         a.start(); // after the proxy: /readyz must not answer before listeners are bound
       }
       this.admin = a;
+      this.observability = o;
     } catch (RuntimeException e) {
       if (a != null) {
         a.close();
       }
       if (p != null) {
         p.close();
+      }
+      if (o != null) {
+        o.close();
       }
       changes.close();
       controlExecutor.shutdownNow();
@@ -189,6 +206,11 @@ public final class Node implements AutoCloseable {
     } catch (OverlayStore.ReadException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  private int listenerPort(String listener) {
+    ProxyServer p = proxy;
+    return p == null ? -1 : p.port(listener);
   }
 
   private AdminServer.Builder adminBuilder() {
@@ -380,6 +402,16 @@ public final class Node implements AutoCloseable {
     return admin;
   }
 
+  /** Metrics, dashboard and access logs. */
+  public Observability observability() {
+    return observability;
+  }
+
+  /** Reopens access-log files (SIGUSR1, after logrotate moved them). */
+  public void reopenLogs() {
+    observability.reopenLogs();
+  }
+
   /** The runtime overlay (changes made through the admin API). */
   public OverlayStore overlay() {
     return overlay;
@@ -464,6 +496,7 @@ public final class Node implements AutoCloseable {
     if (admin != null) {
       admin.close();
     }
+    observability.close(); // after the proxy: the last requests are logged
     changes.close();
     controlExecutor.shutdown();
     try {
@@ -479,5 +512,31 @@ public final class Node implements AutoCloseable {
   @Override
   public void close() {
     shutdown(Duration.ZERO);
+  }
+
+  /**
+   * Health events into the metrics: transitions (with their cause as the ejection reason), check
+   * results and latencies from the prober, and the length of each pool's wait queue at scrape time.
+   */
+  private void wireHealthMetrics(Observability o, ProxyServer p) {
+    if (o.metrics() == null) {
+      return;
+    }
+    HealthMetrics h = o.health();
+    controlPlane.addHealthListener(
+        (b, healthy, cause, reason) -> {
+          if (!healthy) {
+            h.ejected(b.pool(), b.id(), cause);
+          }
+          h.healthState(b.pool(), b.id(), healthy ? "up" : "down");
+        });
+    p.checkObserver(
+        (b, passed, latencyNanos) -> h.checkCompleted(b.pool(), b.id(), passed, latencyNanos));
+    o.metrics()
+        .queueLength(
+            pool -> {
+              PoolSnapshot ps = controlPlane.current().pool(pool);
+              return ps == null ? 0 : ps.runtime().queued();
+            });
   }
 }

@@ -176,9 +176,49 @@ final class ConfigBinder {
     HttpLimits limits = limits(r.map("limits"));
     ListenerTimeouts timeouts = listenerTimeouts(r.map("timeouts"), http);
     int maxConnections = r.integer("max-connections", 0, 0, Integer.MAX_VALUE);
+    AccessLogConfig accessLog = accessLog(r, http);
     r.finish();
     return new ListenerConfig(
-        name, listen, protocol, pool, routes, forwarded, limits, timeouts, maxConnections);
+        name,
+        listen,
+        protocol,
+        pool,
+        routes,
+        forwarded,
+        limits,
+        timeouts,
+        maxConnections,
+        accessLog);
+  }
+
+  /**
+   * {@code access-log: json} (a format alone, to stdout) or {@code access-log: { format, to, buffer
+   * }}; a mapping without a format means {@code json}.
+   */
+  private AccessLogConfig accessLog(YamlOptionReader parent, boolean http) {
+    String key = "access-log";
+    if (!parent.has(key)) {
+      return AccessLogConfig.OFF;
+    }
+    if (!http) {
+      parent.warn(key, "has no effect on a tcp listener (it logs HTTP requests)");
+    }
+    if (!parent.isMapping(key)) {
+      AccessLogConfig.Format format =
+          parent.choice(key, AccessLogConfig.Format.class, AccessLogConfig.Format.OFF);
+      return new AccessLogConfig(format, null, AccessLogConfig.DEFAULT_BUFFER);
+    }
+    YamlOptionReader r = parent.map(key);
+    AccessLogConfig.Format format =
+        r.choice("format", AccessLogConfig.Format.class, AccessLogConfig.Format.JSON);
+    Path file = null;
+    Optional<String> to = r.string("to");
+    if (to.isPresent() && !to.get().trim().equals("stdout")) {
+      file = file(r, "to", to.get());
+    }
+    int buffer = r.integer("buffer", AccessLogConfig.DEFAULT_BUFFER, 16, 1_000_000);
+    r.finish();
+    return new AccessLogConfig(format, file, buffer);
   }
 
   private RouteConfig route(YamlOptionReader r) {

@@ -14,6 +14,7 @@ import java.util.List;
  * @param limits request-size limits (HTTP only)
  * @param timeouts client-side timeouts
  * @param maxConnections client connections accepted at once; 0 means unlimited
+ * @param accessLog the listener's access log ({@link AccessLogConfig#OFF} when off)
  */
 public record ListenerConfig(
     String name,
@@ -24,10 +25,51 @@ public record ListenerConfig(
     ForwardedConfig forwarded,
     HttpLimits limits,
     ListenerTimeouts timeouts,
-    int maxConnections) {
+    int maxConnections,
+    AccessLogConfig accessLog) {
 
   public ListenerConfig {
     routes = List.copyOf(routes);
+    accessLog = accessLog == null ? AccessLogConfig.OFF : accessLog;
+  }
+
+  /** A listener without an access log. */
+  public ListenerConfig(
+      String name,
+      HostPort listen,
+      Protocol protocol,
+      String pool,
+      List<RouteConfig> routes,
+      ForwardedConfig forwarded,
+      HttpLimits limits,
+      ListenerTimeouts timeouts,
+      int maxConnections) {
+    this(
+        name,
+        listen,
+        protocol,
+        pool,
+        routes,
+        forwarded,
+        limits,
+        timeouts,
+        maxConnections,
+        AccessLogConfig.OFF);
+  }
+
+  /** The same listener with another access log. */
+  public ListenerConfig withAccessLog(AccessLogConfig accessLog) {
+    return new ListenerConfig(
+        name,
+        listen,
+        protocol,
+        pool,
+        routes,
+        forwarded,
+        limits,
+        timeouts,
+        maxConnections,
+        accessLog);
   }
 
   /** Listener protocols. */

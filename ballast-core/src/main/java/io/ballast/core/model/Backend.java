@@ -30,6 +30,12 @@ public final class Backend {
   private volatile Object dataPlaneState;
 
   /**
+   * Opaque per-backend state owned by the metrics (its counters), separate from the data plane's so
+   * neither needs a map lookup per request. Attached once, on first use.
+   */
+  private volatile Object metricsState;
+
+  /**
    * Creates a backend.
    *
    * @param pool the pool's name
@@ -100,12 +106,28 @@ public final class Backend {
     return DATA_PLANE_STATE.compareAndSet(this, null, state);
   }
 
+  /** The metrics' attachment, or {@code null} before first use. */
+  public Object metricsState() {
+    return metricsState;
+  }
+
+  /**
+   * Attaches the metrics' state if none is attached yet.
+   *
+   * @return true if {@code state} was attached; false if another attachment won the race
+   */
+  public boolean attachMetricsState(Object state) {
+    return METRICS_STATE.compareAndSet(this, null, state);
+  }
+
   private static final VarHandle DATA_PLANE_STATE;
+  private static final VarHandle METRICS_STATE;
 
   static {
     try {
-      DATA_PLANE_STATE =
-          MethodHandles.lookup().findVarHandle(Backend.class, "dataPlaneState", Object.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      DATA_PLANE_STATE = lookup.findVarHandle(Backend.class, "dataPlaneState", Object.class);
+      METRICS_STATE = lookup.findVarHandle(Backend.class, "metricsState", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }

@@ -110,6 +110,8 @@ final class DemoCommand implements Callable<Integer> {
     String admin = "http://127.0.0.1:" + adminPort;
     String ctl = "bin/ballast ctl" + (adminPort == 9090 ? "" : " --admin " + admin);
     out.println("  admin     " + admin + "/api/v1/pools");
+    out.println("  dashboard " + admin + "/dashboard/");
+    out.println("  metrics   " + admin + "/metrics");
     out.println();
     out.println("Try:");
     String[][] tries = {

@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
       "",
       "Signals: SIGTERM/SIGINT stop gracefully (stop accepting, finish in-flight requests",
       "within node.shutdown-grace, exit 0); SIGHUP reloads the config file; SIGUSR2 restarts",
-      "hitlessly (a successor process takes the listening sockets over, this one drains).",
-      "With --takeover this process is that successor."
+      "hitlessly (a successor process takes the listening sockets over, this one drains);",
+      "SIGUSR1 reopens access-log files (logrotate). With --takeover this process is that successor."
     })
 final class RunCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -119,6 +119,7 @@ final class RunCommand implements Callable<Integer> {
     Signals.onTermination(node);
     Signals.handle("HUP", () -> node.reload());
     Signals.handle("USR2", () -> Takeover.spawnSuccessor(configPath, socket, pid));
+    Signals.handle("USR1", node::reopenLogs); // logrotate: reopen access-log files
     Takeover.writePidFile(pid);
     Takeover.notifyReady();
     node.awaitStopped();

@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Signal handling: SIGTERM and SIGINT stop the node gracefully and exit 0 (a JVM shutdown hook
- * alone would exit 143 and race the drain); later parts add SIGHUP (reload) and SIGUSR1 (reopen
- * logs).
+ * alone would exit 143 and race the drain); SIGUSR1 reopens access-log files (registered by {@code
+ * run} through {@link #handle}); later parts add SIGHUP (reload).
  *
  * <p>The JDK has no public signal API; {@code sun.misc.Signal} (module jdk.unsupported) is the one
  * every JVM server uses. It is reached reflectively so the build stays warning-free.
