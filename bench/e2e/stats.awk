@@ -1,6 +1,6 @@
 # Medians and paired ratios over the results bench/run-all collects (POSIX awk, mawk-safe).
 #
-# Input lines: SCENARIO sys=NAME round=N key=value ...
+# Input lines: SCENARIO sys=NAME round=N key=value ...; lines with valid=0 are skipped.
 #
 # mode=value: prints one number.
 #   -v scen=small64 -v sys=ballast -v key=rps -v agg=med|min|max|sum|n
@@ -63,6 +63,8 @@ function aggr(s, k, how, b,    r, n, v, a, x) {
 }
 
 $1 == scen {
+  for (i = 2; i <= NF; i++) if (index($i, "sys=") == 1) seen[substr($i, 5)] = 1
+  for (i = 2; i <= NF; i++) if ($i == "valid=0") next # too noisy: kept in the file, not counted
   s = ""; r = 0
   for (i = 2; i <= NF; i++) {
     p = index($i, "=")
@@ -104,7 +106,7 @@ END {
   print rule
   for (i = 1; i <= nsys; i++) {
     s = sl[i]
-    if (aggr(s, "round", "n", "") == "") continue
+    if (!(s in seen)) continue
     line = "| " ((s in label) ? label[s] : s) " |"
     for (c = 1; c <= nc; c++) {
       delete f

@@ -61,7 +61,8 @@ public final class OpenLoop {
         --url http://127.0.0.1:18080/   target (HTTP/1.1, keep-alive)
         --rate N              requests per second, fixed schedule
         --duration D          measured part (20s, 500ms, 2m)
-        --warmup D            same rate before measuring, not recorded (0)
+        --warmup D            same rate before measuring, not recorded (0; use >= 5s: a cold JVM,
+                              this one or the target's, stalls for a second or more at first)
         --connections N       keep-alive connections (64)
         --timeout D           no response this long after sending: error, connection closed (5s)
         --max-outstanding N   queued + in flight before new requests are dropped (rate x timeout, >= 1000)
@@ -121,6 +122,7 @@ public final class OpenLoop {
   private long[] okWindows;
   private long[] errWindows;
   private long killedAt = -1;
+  private long backlogAtStart = -1;
 
   private OpenLoop(Args a) {
     URI uri = URI.create(a.str("url", "http://127.0.0.1:18080/"));
@@ -225,6 +227,7 @@ public final class OpenLoop {
       loop.schedule(this::kill, measureStart + killAtNs - System.nanoTime(), TimeUnit.NANOSECONDS);
     }
     loop.scheduleAtFixedRate(this::checkTimeouts, 50, 50, TimeUnit.MILLISECONDS);
+    loop.schedule(this::noteBacklog, measureStart - System.nanoTime(), TimeUnit.NANOSECONDS);
     long drainDeadline = start + warmupNs + durationNs + timeoutNs + 1_000_000_000L;
     loop.schedule(this::finish, drainDeadline - System.nanoTime(), TimeUnit.NANOSECONDS);
     tick();
@@ -386,6 +389,24 @@ public final class OpenLoop {
     done.complete(null);
   }
 
+  /**
+   * Requests from the warm-up still waiting for a connection when measurement starts: measured
+   * requests queue behind them, so a backlog here means the warm-up was too short (a cold JVM, this
+   * one or the target, needs several seconds).
+   */
+  private void noteBacklog() {
+    long queued = 0;
+    for (Conn c : conns) {
+      queued += c.queue.size();
+    }
+    backlogAtStart = queued;
+    if (queued > 0) {
+      System.err.printf(
+          "warning: %d requests still queued when measurement started; use a longer --warmup%n",
+          queued);
+    }
+  }
+
   private void kill() {
     killedAt = System.nanoTime();
     ProcessHandle.of(killPid)
@@ -419,6 +440,7 @@ public final class OpenLoop {
     kv(r, "max", ms(latency.getMaxValue()));
     kv(r, "lag_p99", ms(lag.getValueAtPercentile(99)));
     kv(r, "lag_max", ms(lag.getMaxValue()));
+    kv(r, "backlog_at_start", backlogAtStart);
     int windows = (int) (durationNs / stepNs);
     if (timeline) {
       for (int w = 0; w < windows; w++) {
@@ -629,6 +651,10 @@ public final class OpenLoop {
 
     boolean isEmpty() {
       return size == 0;
+    }
+
+    int size() {
+      return size;
     }
 
     void add(long v) {
