@@ -73,6 +73,7 @@ public final class ProxyMetrics implements TrafficObserver, HealthMetrics {
   private final ConcurrentHashMap<String, BackendMetrics> backends = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, HealthSeries> health = new ConcurrentHashMap<>();
   private volatile ToIntFunction<String> queueLength = pool -> 0;
+  private volatile boolean jvmPending;
 
   /**
    * Metrics for a node, with JVM and process metrics.
@@ -93,8 +94,21 @@ public final class ProxyMetrics implements TrafficObserver, HealthMetrics {
     this.controlPlane = Objects.requireNonNull(controlPlane);
     this.nodeName = Objects.requireNonNull(nodeName);
     registry.register((MultiCollector) this::collect);
-    if (jvm) {
-      JvmMetrics.builder().register(registry);
+    this.jvmPending = jvm;
+  }
+
+  /**
+   * JVM metrics join the registry at the first scrape, not at start: building them walks every
+   * platform MXBean (JFR's included), a quarter of a second of a node's start-up on one core.
+   */
+  private void registerJvmMetricsOnce() {
+    if (jvmPending) {
+      synchronized (this) {
+        if (jvmPending) {
+          JvmMetrics.builder().register(registry);
+          jvmPending = false;
+        }
+      }
     }
   }
 
@@ -227,6 +241,7 @@ public final class ProxyMetrics implements TrafficObserver, HealthMetrics {
     if (!w.isAvailable() || !w.getContentType().contains("text")) {
       w = formats.getPrometheusTextFormatWriter(); // protobuf needs a module we don't ship
     }
+    registerJvmMetricsOnce();
     ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
     try {
       w.write(out, registry.scrape());
