@@ -59,10 +59,22 @@ final class DemoCommand implements Callable<Integer> {
       description = "balancing algorithm (default: ${DEFAULT-VALUE})")
   String algorithm;
 
+  @Option(
+      names = "--selftest",
+      hidden = true,
+      description =
+          "start on free ports, send some traffic through the balancer and the admin API, stop;"
+              + " the launcher runs this once per build to record its class-data archive")
+  boolean selftest;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (selftest) {
+      port = freePort();
+      adminPort = freePort();
+    }
     if (backends < 1 || backends > 200) {
       err.println("--backends must be 1..200");
       return 2;
@@ -97,6 +109,9 @@ final class DemoCommand implements Callable<Integer> {
     }
     int p = node.proxy().port("web");
     String base = "http://127.0.0.1:" + p;
+    if (selftest) {
+      return selftest(node, base, group);
+    }
     out.println();
     out.println("Ballast demo is running.");
     out.printf(
@@ -162,5 +177,44 @@ final class DemoCommand implements Callable<Integer> {
           .append(" }\n");
     }
     return sb.toString();
+  }
+
+  /** Traffic through every part a node uses at run time, then a clean stop. */
+  private int selftest(Node node, String base, EventLoopGroup group) throws Exception {
+    String admin = "http://127.0.0.1:" + adminPort;
+    int failures = 0;
+    try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+      for (String url :
+          List.of(
+              base + "/",
+              base + "/",
+              base + "/work?ms=1",
+              admin + "/api/v1/status",
+              admin + "/api/v1/pools/web/backends",
+              admin + "/metrics",
+              admin + "/dashboard/")) {
+        java.net.http.HttpResponse<String> r =
+            client.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                    .timeout(java.time.Duration.ofSeconds(10))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+          spec.commandLine().getErr().println("selftest: " + url + " answered " + r.statusCode());
+          failures++;
+        }
+      }
+    } finally {
+      node.close();
+      group.shutdownGracefully().syncUninterruptibly();
+    }
+    return failures == 0 ? 0 : 1;
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 }

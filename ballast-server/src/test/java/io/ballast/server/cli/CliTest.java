@@ -27,6 +27,15 @@ class CliTest {
   }
 
   @Test
+  void theDemoSelftestServesThroughEveryPartAndStops() {
+    // What the launcher runs once per build to record its class-data archive.
+    Run r = run("demo", "--selftest", "--backends", "2");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+    assertThat(run("demo", "--help").out()).doesNotContain("selftest");
+  }
+
+  @Test
   void helpListsTheCommands() {
     Run r = run("--help");
     assertThat(r.code()).isZero();
