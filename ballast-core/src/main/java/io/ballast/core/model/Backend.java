@@ -35,6 +35,8 @@ public final class Backend {
    */
   private volatile Object metricsState;
 
+  private final byte[] authority;
+
   /**
    * Creates a backend.
    *
@@ -58,6 +60,15 @@ public final class Backend {
     this.socketAddress = Objects.requireNonNull(socketAddress);
     this.vm = vm;
     this.host = host;
+    this.authority = address.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * {@code host:port} as ASCII bytes: the Host header for clients that sent none. Built once; the
+   * data plane must not modify it.
+   */
+  public byte[] authority() {
+    return authority;
   }
 
   public String pool() {

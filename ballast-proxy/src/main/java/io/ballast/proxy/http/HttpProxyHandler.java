@@ -558,9 +558,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     attemptStartNanos = System.nanoTime();
     b.load().requestStarted();
     if (encodedHead == null) {
-      encodedHead =
-          HeadEncoder.encodeRequest(
-              ch.alloc(), req, fwd, b.address().toString().getBytes(StandardCharsets.US_ASCII));
+      encodedHead = HeadEncoder.encodeRequest(ch.alloc(), req, fwd, b.authority());
     }
     PoolConfig pc = pool.config();
     UpstreamPool upstreams = loop.poolFor(b);

@@ -118,7 +118,16 @@ final class RunCommand implements Callable<Integer> {
     Optional<ListenerHandoff.Server> handoff = Takeover.serve(node, socket);
     Signals.onTermination(node);
     Signals.handle("HUP", () -> node.reload());
-    Signals.handle("USR2", () -> Takeover.spawnSuccessor(configPath, socket, pid));
+    if (Signals.userSignal2Free()) {
+      Signals.handle("USR2", () -> Takeover.spawnSuccessor(configPath, socket, pid));
+    } else {
+      // The JVM suspends threads with SIGUSR2 (JFR sampling, for one): a handler here would
+      // restart the node at every sample. bin/ballast moves the JVM's signal elsewhere.
+      org.slf4j.LoggerFactory.getLogger(RunCommand.class)
+          .warn(
+              "SIGUSR2 is the JVM's thread-suspend signal in this process (start through bin/ballast,"
+                  + " or set _JAVA_SR_SIGNUM=39): hitless restart only through POST /api/v1/restart");
+    }
     Signals.handle("USR1", node::reopenLogs); // logrotate: reopen access-log files
     Takeover.writePidFile(pid);
     Takeover.notifyReady();

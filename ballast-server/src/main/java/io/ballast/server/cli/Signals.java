@@ -32,6 +32,16 @@ public final class Signals {
   }
 
   /**
+   * Whether SIGUSR2 is ours to handle. HotSpot suspends and resumes threads with SIGUSR2 unless
+   * {@code _JAVA_SR_SIGNUM} names another signal; a handler on it would also run whenever the JVM
+   * suspends a thread (every JFR execution sample).
+   */
+  public static boolean userSignal2Free() {
+    String sr = System.getenv("_JAVA_SR_SIGNUM");
+    return sr != null && !sr.isBlank() && !sr.strip().equals("12");
+  }
+
+  /**
    * Runs {@code action} on a new thread whenever the named signal arrives.
    *
    * @return false if signals cannot be handled on this JVM

@@ -29,8 +29,9 @@ public abstract class HttpHead {
   HttpHead(byte[] raw, int rawLength, int maxFields) {
     this.raw = raw;
     this.rawLength = rawLength;
-    this.fields = new int[Math.min(maxFields, 16) * 4];
-    this.flags = new byte[Math.min(maxFields, 16)];
+    // Most heads carry a handful of fields (a browser's request a dozen): start small, grow.
+    this.fields = new int[Math.min(maxFields, 8) * 4];
+    this.flags = new byte[Math.min(maxFields, 8)];
   }
 
   void addField(int nameStart, int nameEnd, int valueStart, int valueEnd) {

@@ -17,9 +17,16 @@ public enum Method {
   OTHER(false);
 
   private final boolean idempotent;
+  private final io.netty.util.AsciiString token;
 
   Method(boolean idempotent) {
     this.idempotent = idempotent;
+    this.token = name().equals("OTHER") ? null : io.netty.util.AsciiString.cached(name());
+  }
+
+  /** The method's token, shared (no allocation per request); {@code null} for {@link #OTHER}. */
+  io.netty.util.AsciiString token() {
+    return token;
   }
 
   /** Idempotent per RFC 9110 §9.2.2, so safe to retry on another backend. */

@@ -28,7 +28,8 @@ public final class RequestHead extends HttpHead {
 
   /** The method token as sent. */
   public AsciiString methodName() {
-    return new AsciiString(raw, 0, methodEnd, false);
+    AsciiString known = method.token();
+    return known != null ? known : new AsciiString(raw, 0, methodEnd, false);
   }
 
   /** The request target as sent ({@code /path?query}, or absolute form). */
