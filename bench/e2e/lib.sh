@@ -199,7 +199,9 @@ start_ballast() {
   ensure_port_free "$port"
   R_PORT=$port R_ALGORITHM=$algorithm R_CLIENT_IDLE=$idle R_BACKENDS="$(ballast_backends "${backends[@]}")" \
     render "$CONFIGS/ballast.yaml.tmpl" "$RUN_DIR/ballast-$port.yaml"
-  "$BENCH_ROOT/bin/ballast" --version >/dev/null # builds the jar if needed, outside the timing
+  # Builds the jar (and its class-data archive) if needed; timed callers (start-up) have done it
+  # already and set PREBUILT.
+  [ -n "${PREBUILT:-}" ] || "$BENCH_ROOT/bin/ballast" --version >/dev/null
   BALLAST_JAVA_OPTS="${BALLAST_JAVA_OPTS:-$BALLAST_HEAP_OPTS}" BALLAST_SKIP_BUILD=1 \
     taskset -c "$PROXY_CPU" "$BENCH_ROOT/bin/ballast" run --config "$RUN_DIR/ballast-$port.yaml" \
     >"$RUN_DIR/ballast-$port.log" 2>&1 &
