@@ -16,7 +16,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
@@ -83,8 +83,12 @@ public final class AccessLogs implements TrafficObserver, AutoCloseable {
       return () -> new FileOutputStream(FileDescriptor.out);
     }
     return () ->
-        Files.newOutputStream(
-            file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        new LogWriter.FileStream(
+            FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE));
   }
 
   @Override
