@@ -115,6 +115,32 @@ class FaultToleranceTest {
   }
 
   @Test
+  void b2_503WithPassingActiveChecksIsStillEjected() throws Exception {
+    TestBackend b1 = track(TestBackend.start("b1"));
+    TestBackend b2 = track(TestBackend.start("b2"));
+    TestBackend b3 = track(TestBackend.start("b3"));
+    ProxyFixture p =
+        track(
+            new ProxyFixture(
+                config(
+                    "algorithm: least-request\ntimeouts: { connect: 1s, response: 500ms }\n"
+                        + "health: { active: { type: http, path: /healthz, interval: 1s, timeout: 500ms } }",
+                    b1.port(),
+                    b2.port(),
+                    b3.port())));
+    LoadLoop l = load(p);
+    await().atMost(Duration.ofSeconds(10)).until(() -> l.ok() > 5_000);
+    b2.mode(TestBackend.Mode.UNAVAILABLE);
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !p.controlPlane.current().pool("web").endpoint("b2").healthy());
+    long atEject = l.ok();
+    await().atMost(Duration.ofSeconds(20)).until(() -> l.ok() > atEject + 3_000);
+    l.stop();
+    assertThat(l.failed()).as("failed requests: %s", l.failures()).isZero();
+  }
+
+  @Test
   void c_aBlackHoleIsCutByTheResponseTimeoutRetriedAndEjected() throws Exception {
     TestBackend b1 = track(TestBackend.start("b1"));
     TestBackend b2 = track(TestBackend.start("b2"));

@@ -360,6 +360,44 @@ class MetricsNodeTest {
   }
 
   @Test
+  void aNodeWithMetricsStillEjectsABackendAnswering503() throws Exception {
+    int port = NodeFixtures.freePort();
+    BallastConfig config =
+        io.ballast.core.config.ConfigLoader.parse(
+            """
+            node: { name: edge-1, shutdown-grace: 2s }
+            listeners:
+              - { name: web, listen: 127.0.0.1:%d, pool: web }
+            pools:
+              - name: web
+                algorithm: least-request
+                timeouts: { connect: 1s, response: 500ms }
+                health: { active: { type: http, path: /healthz, interval: 1s, timeout: 500ms } }
+                backends:
+                  - { id: b1, address: 127.0.0.1:%d }
+                  - { id: b2, address: 127.0.0.1:%d }
+                  - { id: b3, address: 127.0.0.1:%d }
+            """
+                .formatted(port, b1.port(), b3.port(), b2.port()),
+            "metrics-503.yaml",
+            io.ballast.core.balance.BalancerRegistry.defaults());
+    node = Node.start(NodeFixtures.withAdmin(config, null));
+    try (io.ballast.testing.LoadLoop l = io.ballast.testing.LoadLoop.start(port, 64, "/", 60)) {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> l.ok() > 5_000);
+      b3.mode(TestBackend.Mode.UNAVAILABLE);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(3))
+          .until(() -> !node.controlPlane().current().pool("web").endpoint("b2").healthy());
+      long at = l.ok();
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> l.ok() > at + 3_000);
+      l.stop();
+      assertThat(l.failed()).as("failed: %s", l.failures()).isZero();
+    }
+  }
+
+  @Test
   void openMetricsOnRequest() throws Exception {
     start();
     send("web", "GET", "/", null);

@@ -199,7 +199,8 @@ class RuntimeOpsTest {
     assumeTrue(ListenerHandoff.supported(), "hitless restart needs epoll");
     LoadLoop l = load();
     for (int i = 0; i < 10; i++) {
-      Path socket = dir.resolve("handoff-" + i + ".sock");
+      // One path for every restart, as a real node uses: each successor takes over from the last.
+      Path socket = dir.resolve("handoff.sock");
       Node old = node;
       ListenerHandoff.Server handoff =
           ListenerHandoff.serve(

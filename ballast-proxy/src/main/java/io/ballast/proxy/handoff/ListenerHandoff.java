@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,60 +65,80 @@ public final class ListenerHandoff {
     void retire();
   }
 
+  /** Numbers this process's handoff servers, so two nodes in one JVM (tests) never collide. */
+  private static final java.util.concurrent.atomic.AtomicInteger SERVERS =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /**
    * Serves handoffs at {@code path} until {@link Server#close()}. A stale socket file from a
    * crashed node is replaced.
+   *
+   * <p>Each node binds its own socket ({@code path.PID}) and points {@code path} at it with a
+   * symbolic link, swapped in by an atomic rename. Two nodes never share a socket file: Netty
+   * deletes a domain server socket's file when it closes, so an old node that bound {@code path}
+   * itself would, as it exits, delete the file its successor had just bound there, and the next
+   * restart would find nobody to take over from.
    */
   public static Server serve(Path path, Donor donor) throws IOException {
-    Files.deleteIfExists(path);
+    String tag = ProcessHandle.current().pid() + "-" + SERVERS.incrementAndGet();
+    Path own = path.resolveSibling(path.getFileName() + "." + tag);
+    Files.deleteIfExists(own);
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("ballast-handoff", true), EpollIoHandler.newFactory());
-    Channel server =
-        new ServerBootstrap()
-            .group(group)
-            .channel(EpollServerDomainSocketChannel.class)
-            .childHandler(
-                new ChannelInitializer<EpollDomainSocketChannel>() {
-                  @Override
-                  protected void initChannel(EpollDomainSocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new LineBasedFrameDecoder(256))
-                        .addLast(new DonorHandler(donor));
-                  }
-                })
-            .bind(new DomainSocketAddress(path.toFile()))
-            .syncUninterruptibly()
-            .channel();
-    // Only this user may take the sockets over.
-    path.toFile().setReadable(false, false);
-    path.toFile().setWritable(false, false);
-    path.toFile().setReadable(true, true);
-    path.toFile().setWritable(true, true);
-    return new Server(path, group, server, fileKey(path));
-  }
-
-  private static Object fileKey(Path path) {
+    Channel server;
     try {
-      return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class)
-          .fileKey();
-    } catch (IOException e) {
-      return null;
+      server =
+          new ServerBootstrap()
+              .group(group)
+              .channel(EpollServerDomainSocketChannel.class)
+              .childHandler(
+                  new ChannelInitializer<EpollDomainSocketChannel>() {
+                    @Override
+                    protected void initChannel(EpollDomainSocketChannel ch) {
+                      ch.pipeline()
+                          .addLast(new LineBasedFrameDecoder(256))
+                          .addLast(new DonorHandler(donor));
+                    }
+                  })
+              .bind(new DomainSocketAddress(own.toFile()))
+              .syncUninterruptibly()
+              .channel();
+    } catch (Exception e) { // Netty rethrows the checked bind failure as it is
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      throw new IOException("cannot serve handoffs at " + own + ": " + e.getMessage(), e);
     }
+    // Only this user may take the sockets over.
+    own.toFile().setReadable(false, false);
+    own.toFile().setWritable(false, false);
+    own.toFile().setReadable(true, true);
+    own.toFile().setWritable(true, true);
+    Path link = path.resolveSibling(path.getFileName() + ".link-" + tag);
+    try {
+      Files.deleteIfExists(link);
+      Files.createSymbolicLink(link, own.getFileName());
+      Files.move(link, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      server.close().syncUninterruptibly();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      Files.deleteIfExists(link);
+      throw e;
+    }
+    return new Server(path, own, group, server);
   }
 
   /** A running handoff endpoint. */
   public static final class Server implements AutoCloseable {
     private final Path path;
+    private final Path own;
     private final EventLoopGroup group;
     private final Channel channel;
-    private final Object fileKey;
 
-    Server(Path path, EventLoopGroup group, Channel channel, Object fileKey) {
+    Server(Path path, Path own, EventLoopGroup group, Channel channel) {
       this.path = path;
+      this.own = own;
       this.group = group;
       this.channel = channel;
-      this.fileKey = fileKey;
     }
 
     /** The socket's path. */
@@ -127,16 +148,16 @@ public final class ListenerHandoff {
 
     @Override
     public void close() {
-      channel.close().syncUninterruptibly();
+      channel.close().syncUninterruptibly(); // Netty deletes this node's own socket file
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      // A successor may already have bound its own socket at this path: leave that one alone.
-      Object now = fileKey(path);
-      if (now != null && now.equals(fileKey)) {
-        try {
+      // The link goes only while it still points here: a successor may have re-pointed it.
+      try {
+        if (Files.isSymbolicLink(path) && Files.readSymbolicLink(path).equals(own.getFileName())) {
           Files.deleteIfExists(path);
-        } catch (IOException e) {
-          log.debug("cannot delete {}", path, e);
         }
+        Files.deleteIfExists(own);
+      } catch (IOException e) {
+        log.debug("cannot delete {}", path, e);
       }
     }
   }
@@ -219,7 +240,7 @@ public final class ListenerHandoff {
               .connect(new DomainSocketAddress(path.toFile()))
               .syncUninterruptibly()
               .channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows a checked connect failure as it is
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw new IOException(
           "no running node accepts a takeover at " + path + ": " + e.getMessage(), e);

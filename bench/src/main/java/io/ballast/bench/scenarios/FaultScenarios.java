@@ -69,6 +69,13 @@ public final class FaultScenarios {
     for (int i = 1; i <= 3; i++) {
       backends.add(ExternalBackend.start("b" + i));
     }
+    // Warm each backend's JVM directly first: a cold one can miss the 500 ms response timeout on
+    // its first requests, get ejected for 30 s, and then (max-ejected) shield the faulty one.
+    for (ExternalBackend e : backends) {
+      try (LoadLoop warm = LoadLoop.start(e.port(), 16, "/", 60)) {
+        waitFor(() -> warm.ok() > 20_000, 60);
+      }
+    }
     int port = freePort();
     int admin = freePort();
     String yaml =
@@ -97,6 +104,8 @@ public final class FaultScenarios {
     try (Ballast b = Ballast.start(root, dir, yaml, port, admin);
         LoadLoop load = LoadLoop.start(port, connections, "/", seconds + 60)) {
       waitFor(() -> load.ok() > 5_000, 30);
+      // Start from a healthy pool, or the scenario measures something else.
+      waitFor(() -> !unhealthyAny(b, List.of("b1", "b2", "b3")), 40);
       long okBefore = load.ok();
       long failedBefore = load.failed();
       long start = System.nanoTime();
@@ -169,6 +178,16 @@ public final class FaultScenarios {
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** Whether any of {@code ids} is out of rotation now. */
+  private static boolean unhealthyAny(Ballast b, List<String> ids) throws Exception {
+    for (String id : ids) {
+      if (unhealthy(b, List.of(id))) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   private static boolean unhealthy(Ballast b, List<String> ids) throws Exception {
     com.fasterxml.jackson.databind.JsonNode j =
