@@ -166,6 +166,8 @@ final class ConfigBinder {
     }
     boolean http = protocol == Protocol.HTTP;
     if (!http) {
+      // The shape is final (TCP balancing is planned); say now what `run` will say.
+      r.warn("protocol", "tcp listeners are not served by this version yet: `run` refuses them");
       for (String httpOnly : List.of("forwarded", "limits")) {
         if (r.has(httpOnly)) {
           r.warn(httpOnly, "has no effect on a tcp listener");

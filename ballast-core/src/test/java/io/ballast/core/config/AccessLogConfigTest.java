@@ -133,6 +133,7 @@ class AccessLogConfigTest {
     assertThat(r.errors()).isEmpty();
     assertThat(r.warnings().stream().map(ConfigError::toString))
         .containsExactly(
+            "ballast.yaml:4 listeners[0].protocol: tcp listeners are not served by this version yet: `run` refuses them",
             "ballast.yaml:6 listeners[0].access-log: has no effect on a tcp listener (it logs HTTP"
                 + " requests)");
   }
