@@ -374,9 +374,9 @@ class MetricsNodeTest {
                 timeouts: { connect: 1s, response: 500ms }
                 health: { active: { type: http, path: /healthz, interval: 1s, timeout: 500ms } }
                 backends:
-                  - { id: b1, address: 127.0.0.1:%d }
-                  - { id: b2, address: 127.0.0.1:%d }
-                  - { id: b3, address: 127.0.0.1:%d }
+                  - { id: fast-1, address: 127.0.0.1:%d }
+                  - { id: failing, address: 127.0.0.1:%d }
+                  - { id: slow, address: 127.0.0.1:%d }
             """
                 .formatted(port, b1.port(), b3.port(), b2.port()),
             "metrics-503.yaml",
@@ -384,10 +384,10 @@ class MetricsNodeTest {
     node = Node.start(NodeFixtures.withAdmin(config, null));
     try (io.ballast.testing.LoadLoop l = io.ballast.testing.LoadLoop.start(port, 64, "/", 60)) {
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> l.ok() > 5_000);
-      b3.mode(TestBackend.Mode.UNAVAILABLE);
+      b3.mode(TestBackend.Mode.UNAVAILABLE); // the backend configured as "failing"
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(3))
-          .until(() -> !node.controlPlane().current().pool("web").endpoint("b2").healthy());
+          .until(() -> !node.controlPlane().current().pool("web").endpoint("failing").healthy());
       long at = l.ok();
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(20))

@@ -61,29 +61,13 @@ class RuntimeOpsTest {
   }
 
   private String config(String algorithm, boolean extraPool) {
-    StringBuilder y = new StringBuilder();
-    y.append("node: { event-loops: 2, shutdown-grace: 10s }\n");
-    y.append("admin: { listen: 127.0.0.1:").append(adminPort()).append(" }\n");
-    y.append("listeners:\n  - { name: web, listen: 127.0.0.1:").append(port).append(", pool: web");
-    if (extraPool) {
-      y.append(", routes: [ { match: { path-prefix: /extra }, pool: extra } ]");
-    }
-    y.append(" }\n");
-    y.append("pools:\n  - name: web\n    algorithm: ").append(algorithm).append('\n');
-    y.append("    backends:\n");
-    for (int i = 0; i < 3; i++) {
-      y.append("      - { id: b")
-          .append(i + 1)
-          .append(", address: 127.0.0.1:")
-          .append(backends.get(i).port())
-          .append(" }\n");
-    }
-    if (extraPool) {
-      y.append("  - name: extra\n    backends: [ { id: x1, address: 127.0.0.1:")
-          .append(backends.get(0).port())
-          .append(" } ]\n");
-    }
-    return y.toString();
+    return io.ballast.testing.TestConfigs.runtimeOpsYaml(
+        "node: { event-loops: 2, shutdown-grace: 10s }",
+        port,
+        adminPort(),
+        backends.stream().map(TestBackend::port).toList(),
+        algorithm,
+        extraPool);
   }
 
   private int adminPort;

@@ -350,4 +350,41 @@ public final class TestConfigs {
     @Override
     public void finish() {}
   }
+
+  /**
+   * The YAML of the runtime-operations config (the test's and the bench's): a listener on {@code
+   * port} with pool {@code web} over {@code backendPorts} as b1, b2, ..., and, with {@code
+   * extraPool}, a routed pool {@code extra} (what a reload adds).
+   *
+   * @param nodeLine the {@code node:} line, e.g. {@code "node: { name: ops }"}
+   */
+  public static String runtimeOpsYaml(
+      String nodeLine,
+      int port,
+      int adminPort,
+      List<Integer> backendPorts,
+      String algorithm,
+      boolean extraPool) {
+    StringBuilder y = new StringBuilder(nodeLine).append('\n');
+    y.append("admin: { listen: 127.0.0.1:").append(adminPort).append(" }\n");
+    y.append("listeners:\n  - { name: web, listen: 127.0.0.1:").append(port).append(", pool: web");
+    if (extraPool) {
+      y.append(", routes: [ { match: { path-prefix: /extra }, pool: extra } ]");
+    }
+    y.append(" }\npools:\n  - name: web\n    algorithm: ").append(algorithm).append('\n');
+    y.append("    backends:\n");
+    for (int i = 0; i < backendPorts.size(); i++) {
+      y.append("      - { id: b")
+          .append(i + 1)
+          .append(", address: 127.0.0.1:")
+          .append(backendPorts.get(i))
+          .append(" }\n");
+    }
+    if (extraPool) {
+      y.append("  - name: extra\n    backends: [ { id: x1, address: 127.0.0.1:")
+          .append(backendPorts.get(0))
+          .append(" } ]\n");
+    }
+    return y.toString();
+  }
 }

@@ -105,7 +105,7 @@ public final class FaultScenarios {
         LoadLoop load = LoadLoop.start(port, connections, "/", seconds + 60)) {
       waitFor(() -> load.ok() > 5_000, 30);
       // Start from a healthy pool, or the scenario measures something else.
-      waitFor(() -> !unhealthyAny(b, List.of("b1", "b2", "b3")), 40);
+      waitFor(() -> unhealthyCount(b, List.of("b1", "b2", "b3")) == 0, 40);
       long okBefore = load.ok();
       long failedBefore = load.failed();
       long start = System.nanoTime();
@@ -179,17 +179,8 @@ public final class FaultScenarios {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
 
-  /** Whether any of {@code ids} is out of rotation now. */
-  private static boolean unhealthyAny(Ballast b, List<String> ids) throws Exception {
-    for (String id : ids) {
-      if (unhealthy(b, List.of(id))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean unhealthy(Ballast b, List<String> ids) throws Exception {
+  /** How many of {@code ids} are out of rotation now (one admin API call). */
+  private static int unhealthyCount(Ballast b, List<String> ids) throws Exception {
     com.fasterxml.jackson.databind.JsonNode j =
         JSON.readTree(b.admin("GET", "/api/v1/pools/web/backends", null).body());
     int down = 0;
@@ -198,7 +189,12 @@ public final class FaultScenarios {
         down++;
       }
     }
-    return down == ids.size();
+    return down;
+  }
+
+  /** Whether every one of {@code ids} is out of rotation now. */
+  private static boolean unhealthy(Ballast b, List<String> ids) throws Exception {
+    return unhealthyCount(b, ids) == ids.size();
   }
 
   interface Check {

@@ -162,28 +162,12 @@ public final class RuntimeOps {
 
   private static String config(
       int port, int admin, List<ExternalBackend> backends, String algorithm, boolean extra) {
-    StringBuilder y = new StringBuilder();
-    y.append("node: { name: ops, shutdown-grace: 10s }\n");
-    y.append("admin: { listen: 127.0.0.1:").append(admin).append(" }\n");
-    y.append("listeners:\n  - { name: web, listen: 127.0.0.1:").append(port).append(", pool: web");
-    if (extra) {
-      y.append(", routes: [ { match: { path-prefix: /extra }, pool: extra } ]");
-    }
-    y.append(" }\npools:\n  - name: web\n    algorithm: ")
-        .append(algorithm)
-        .append("\n    backends:\n");
-    for (int i = 0; i < 3; i++) {
-      y.append("      - { id: b")
-          .append(i + 1)
-          .append(", address: 127.0.0.1:")
-          .append(backends.get(i).port())
-          .append(" }\n");
-    }
-    if (extra) {
-      y.append("  - name: extra\n    backends: [ { id: x1, address: 127.0.0.1:")
-          .append(backends.get(0).port())
-          .append(" } ]\n");
-    }
-    return y.toString();
+    return io.ballast.testing.TestConfigs.runtimeOpsYaml(
+        "node: { name: ops, shutdown-grace: 10s }",
+        port,
+        admin,
+        backends.stream().map(ExternalBackend::port).toList(),
+        algorithm,
+        extra);
   }
 }
