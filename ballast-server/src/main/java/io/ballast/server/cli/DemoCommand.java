@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = {
       "Run the embedded demo: backends, balancer, things to try.",
       "",
