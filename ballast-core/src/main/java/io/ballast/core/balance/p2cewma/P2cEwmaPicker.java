@@ -13,7 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
-/** Compares two weighted candidates on {@code latency × (inflight + 1) / weight}. */
+/** Compares two weighted candidates on {@code latency × (inflight + 1)^bias / weight}. */
 final class P2cEwmaPicker implements Picker {
   private final Backend[] backends;
   private final int[] weights;
@@ -24,6 +24,8 @@ final class P2cEwmaPicker implements Picker {
   private final double tau;
   private final double defaultRtt;
   private final double failurePenalty;
+  private final double sampleWeight;
+  private final double bias;
 
   P2cEwmaPicker(
       Endpoints endpoints,
@@ -38,6 +40,8 @@ final class P2cEwmaPicker implements Picker {
     this.tau = options.decay().toNanos();
     this.defaultRtt = options.defaultRtt().toNanos();
     this.failurePenalty = options.failurePenalty().toNanos();
+    this.sampleWeight = options.sampleWeight();
+    this.bias = options.inFlightBias();
     // Read-only after construction, published with the picker: safe to read from any thread.
     this.byBackend = new IdentityHashMap<>(backends.length * 2);
     for (int i = 0; i < backends.length; i++) {
@@ -76,9 +80,20 @@ final class P2cEwmaPicker implements Picker {
         lb = la;
       }
     }
-    double costA = la * (backends[a].load().inflight() + 1) * weights[b];
-    double costB = lb * (backends[b].load().inflight() + 1) * weights[a];
+    double costA = la * load(backends[a].load().inflight() + 1) * weights[b];
+    double costB = lb * load(backends[b].load().inflight() + 1) * weights[a];
     return costB < costA ? backends[b] : backends[a];
+  }
+
+  /** (in flight + 1) raised to the bias; the common biases without {@code Math.pow}. */
+  private double load(int n) {
+    if (bias == 0.5) {
+      return Math.sqrt(n);
+    }
+    if (bias == 1.0) {
+      return n;
+    }
+    return Math.pow(n, bias);
   }
 
   @Override
@@ -91,6 +106,6 @@ final class P2cEwmaPicker implements Picker {
     if (result.failed() || result.status() == 503) {
       rtt = Math.max(rtt, failurePenalty);
     }
-    ewma.observe(rtt, ticker.nanoTime(), tau);
+    ewma.observe(rtt, ticker.nanoTime(), tau, sampleWeight);
   }
 }

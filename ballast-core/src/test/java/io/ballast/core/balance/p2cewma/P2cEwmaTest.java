@@ -48,6 +48,40 @@ class P2cEwmaTest {
     assertThat(counts.get(bs.get(1))).isGreaterThan(10_000);
   }
 
+  /**
+   * The noisy-neighbour case: a fast backend with a burst in flight, whose estimate the burst has
+   * raised to 3 ms, against one that is always 50 ms slower and idle. A request sent to the fast
+   * one is done in a few ms, one sent to the slow one in 50: the default bias keeps the burst on
+   * the fast backend, the linear factor of Finagle (bias 1) sends it to the slow one.
+   */
+  @Test
+  void aBurstOnAFastBackendDoesNotSpillOntoOneThatIsAlwaysSlow() {
+    for (String bias : new String[] {"0.5", "1"}) {
+      List<Backend> bs = Pools.backends(2);
+      Balancer balancer =
+          Pools.balancer("p2c-ewma", ticker, HashOn.SOURCE_IP, 1, "in-flight-bias", bias);
+      Picker p = balancer.update(Pools.endpoints(bs));
+      p.onResult(bs.get(1), FakeResult.ok(50 * MS));
+      p.onResult(bs.get(0), FakeResult.ok(3 * MS));
+      for (int i = 0; i < 20; i++) {
+        bs.get(0).load().requestStarted();
+      }
+      Backend picked = p.pick(new PickContext(Randoms.seeded(1)).reset(null));
+      assertThat(picked).as("in-flight-bias " + bias).isSameAs(bs.get(bias.equals("1") ? 1 : 0));
+    }
+  }
+
+  @Test
+  void equalLatenciesFewerInFlightWins() {
+    List<Backend> bs = Pools.backends(2);
+    Balancer balancer = Pools.balancer("p2c-ewma", ticker, HashOn.SOURCE_IP, 1);
+    Picker p = balancer.update(Pools.endpoints(bs));
+    p.onResult(bs.get(0), FakeResult.ok(2 * MS));
+    p.onResult(bs.get(1), FakeResult.ok(2 * MS));
+    bs.get(0).load().requestStarted();
+    assertThat(p.pick(new PickContext(Randoms.seeded(1)).reset(null))).isSameAs(bs.get(1));
+  }
+
   @Test
   void aBackendWithoutSamplesIsStillPicked() {
     List<Backend> bs = Pools.backends(3);
@@ -78,12 +112,43 @@ class P2cEwmaTest {
     PeakEwma e = new PeakEwma();
     double tau = Duration.ofSeconds(10).toNanos();
     assertThat(e.current(0, tau)).isNaN();
-    e.observe(10 * MS, 0, tau);
-    e.observe(100 * MS, 1, tau); // a peak replaces the value at once
+    e.observe(10 * MS, 0, tau, 0);
+    e.observe(100 * MS, 1, tau, 0); // a peak replaces the value at once
     assertThat(e.current(1, tau)).isEqualTo(100.0 * MS);
-    e.observe(10 * MS, Duration.ofSeconds(10).toNanos(), tau); // one τ later: 1/e of the way back
+    e.observe(10 * MS, Duration.ofSeconds(10).toNanos(), tau, 0); // τ later: 1/e of the way back
     assertThat(e.current(Duration.ofSeconds(10).toNanos(), tau) / MS)
         .isBetween(10 + 90 / Math.E - 0.01, 10 + 90 / Math.E + 0.01);
+  }
+
+  @Test
+  void aBusyBackendForgetsASpikeAfterAFewDozenFastResponses() {
+    PeakEwma e = new PeakEwma();
+    double tau = Duration.ofSeconds(10).toNanos();
+    long now = 0;
+    e.observe(0.3 * MS, now, tau, 0.1);
+    e.observe(8 * MS, now += MS, tau, 0.1); // one hiccup
+    for (int i = 0; i < 40; i++) {
+      e.observe(0.3 * MS, now += MS, tau, 0.1); // 40 ms of a thousand fast responses a second
+    }
+    assertThat(e.current(now, tau) / MS).isLessThan(0.5);
+    // With Finagle's time-only decay the same 40 ms leave it almost where the spike put it.
+    PeakEwma finagle = new PeakEwma();
+    now = 0;
+    finagle.observe(0.3 * MS, now, tau, 0);
+    finagle.observe(8 * MS, now += MS, tau, 0);
+    for (int i = 0; i < 40; i++) {
+      finagle.observe(0.3 * MS, now += MS, tau, 0);
+    }
+    assertThat(finagle.current(now, tau) / MS).isGreaterThan(7.9);
+  }
+
+  @Test
+  void aBackendThatSendsNoResponsesDecaysByTimeAlone() {
+    PeakEwma e = new PeakEwma();
+    double tau = Duration.ofSeconds(10).toNanos();
+    e.observe(50 * MS, 0, tau, 0.1);
+    assertThat(e.current(Duration.ofSeconds(10).toNanos(), tau) / MS)
+        .isBetween(50 / Math.E - 0.01, 50 / Math.E + 0.01);
   }
 
   @Test
@@ -97,7 +162,7 @@ class P2cEwmaTest {
           new Thread(
               () -> {
                 for (int i = 0; i < 50_000; i++) {
-                  e.observe(rtt, i * 1000L, tau);
+                  e.observe(rtt, i * 1000L, tau, 0.1);
                 }
               });
       threads.add(th);
