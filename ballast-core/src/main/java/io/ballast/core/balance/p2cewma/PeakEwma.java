@@ -52,6 +52,12 @@ final class PeakEwma {
       return cost;
     }
     long elapsed = now - stamp;
-    return elapsed <= 0 ? cost : cost * Math.exp(-elapsed / tauNanos);
+    if (elapsed <= 0) {
+      return cost;
+    }
+    double x = elapsed / tauNanos;
+    // A busy backend was sampled a moment ago: exp(-x) is 1 - x to within x²/2, and Math.exp is
+    // most of a pick's cost.
+    return x < 1e-3 ? cost * (1.0 - x) : cost * Math.exp(-x);
   }
 }
