@@ -40,6 +40,28 @@ class FaultToleranceTest {
     return t;
   }
 
+  /** The three backends most tests run: b1 and b2 on host hv-a, b3 on hv-b. */
+  private record Backends(TestBackend b1, TestBackend b2, TestBackend b3) {
+    int[] ports() {
+      return new int[] {b1.port(), b2.port(), b3.port()};
+    }
+
+    List<TestBackend> all() {
+      return List.of(b1, b2, b3);
+    }
+  }
+
+  private Backends backends() throws Exception {
+    return new Backends(
+        track(TestBackend.start("b1")),
+        track(TestBackend.start("b2")),
+        track(TestBackend.start("b3")));
+  }
+
+  private ProxyFixture proxy(String pool, Backends b) throws Exception {
+    return track(new ProxyFixture(config(pool, b.ports())));
+  }
+
   private static BallastConfig config(String pool, int... ports) throws Exception {
     StringBuilder y = new StringBuilder();
     y.append("node: { event-loops: 2 }\n");
@@ -93,14 +115,11 @@ class FaultToleranceTest {
 
   @Test
   void b_aBackendAnswering503IsRetriedAndEjectedWithinASecond() throws Exception {
-    TestBackend b1 = track(TestBackend.start("b1"));
-    TestBackend b2 = track(TestBackend.start("b2"));
-    TestBackend b3 = track(TestBackend.start("b3"));
-    ProxyFixture p =
-        track(new ProxyFixture(config("algorithm: round-robin", b1.port(), b2.port(), b3.port())));
+    Backends b = backends();
+    ProxyFixture p = proxy("algorithm: round-robin", b);
     LoadLoop l = load(p);
     long start = System.nanoTime();
-    b2.mode(TestBackend.Mode.UNAVAILABLE);
+    b.b2().mode(TestBackend.Mode.UNAVAILABLE);
     await()
         .atMost(Duration.ofSeconds(1))
         .until(() -> !p.controlPlane.current().pool("web").endpoint("b2").healthy());
@@ -116,21 +135,15 @@ class FaultToleranceTest {
 
   @Test
   void b2_503WithPassingActiveChecksIsStillEjected() throws Exception {
-    TestBackend b1 = track(TestBackend.start("b1"));
-    TestBackend b2 = track(TestBackend.start("b2"));
-    TestBackend b3 = track(TestBackend.start("b3"));
+    Backends b = backends();
     ProxyFixture p =
-        track(
-            new ProxyFixture(
-                config(
-                    "algorithm: least-request\ntimeouts: { connect: 1s, response: 500ms }\n"
-                        + "health: { active: { type: http, path: /healthz, interval: 1s, timeout: 500ms } }",
-                    b1.port(),
-                    b2.port(),
-                    b3.port())));
+        proxy(
+            "algorithm: least-request\ntimeouts: { connect: 1s, response: 500ms }\n"
+                + "health: { active: { type: http, path: /healthz, interval: 1s, timeout: 500ms } }",
+            b);
     LoadLoop l = load(p);
     await().atMost(Duration.ofSeconds(10)).until(() -> l.ok() > 5_000);
-    b2.mode(TestBackend.Mode.UNAVAILABLE);
+    b.b2().mode(TestBackend.Mode.UNAVAILABLE);
     await()
         .atMost(Duration.ofSeconds(2))
         .until(() -> !p.controlPlane.current().pool("web").endpoint("b2").healthy());
@@ -142,19 +155,10 @@ class FaultToleranceTest {
 
   @Test
   void c_aBlackHoleIsCutByTheResponseTimeoutRetriedAndEjected() throws Exception {
-    TestBackend b1 = track(TestBackend.start("b1"));
-    TestBackend b2 = track(TestBackend.start("b2"));
-    TestBackend b3 = track(TestBackend.start("b3"));
-    ProxyFixture p =
-        track(
-            new ProxyFixture(
-                config(
-                    "algorithm: round-robin\ntimeouts: { connect: 1s, response: 300ms }",
-                    b1.port(),
-                    b2.port(),
-                    b3.port())));
+    Backends b = backends();
+    ProxyFixture p = proxy("algorithm: round-robin\ntimeouts: { connect: 1s, response: 300ms }", b);
     LoadLoop l = load(p);
-    b2.mode(TestBackend.Mode.BLACK_HOLE);
+    b.b2().mode(TestBackend.Mode.BLACK_HOLE);
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> !p.controlPlane.current().pool("web").endpoint("b2").healthy());
@@ -168,9 +172,7 @@ class FaultToleranceTest {
 
   @Test
   void d_aFullBrownoutNeverMultipliesLoadAndRecoversFast() throws Exception {
-    TestBackend b1 = track(TestBackend.start("b1"));
-    TestBackend b2 = track(TestBackend.start("b2"));
-    TestBackend b3 = track(TestBackend.start("b3"));
+    Backends b = backends();
     // Every finished request reports its tries (1 + retries): the exact ratio, with no
     // in-flight requests skewing a count taken at the backends.
     java.util.concurrent.atomic.LongAdder exchanges = new java.util.concurrent.atomic.LongAdder();
@@ -184,15 +186,12 @@ class FaultToleranceTest {
           }
         };
     ProxyFixture p =
-        track(
-            new ProxyFixture(
-                config("algorithm: round-robin", b1.port(), b2.port(), b3.port()),
-                name -> counting));
+        track(new ProxyFixture(config("algorithm: round-robin", b.ports()), name -> counting));
     LoadLoop l = load(p);
     long attemptsBefore = tries.sum();
     long requestsBefore = exchanges.sum();
-    for (TestBackend b : List.of(b1, b2, b3)) {
-      b.mode(TestBackend.Mode.UNAVAILABLE);
+    for (TestBackend each : b.all()) {
+      each.mode(TestBackend.Mode.UNAVAILABLE);
     }
     long brownoutStart = System.nanoTime();
     // The steady state starts once the credit carried into the brownout is spent (one second).
@@ -212,8 +211,8 @@ class FaultToleranceTest {
     long requests = requestsEnd - requestsSteady;
     long allAttempts = attemptsEnd - attemptsBefore;
     long allRequests = requestsEnd - requestsBefore;
-    for (TestBackend b : List.of(b1, b2, b3)) {
-      b.mode(TestBackend.Mode.NORMAL);
+    for (TestBackend each : b.all()) {
+      each.mode(TestBackend.Mode.NORMAL);
     }
     long recovered = System.nanoTime();
     // Within 5 s of recovery, a quarter-second window of requests is at least 99% successful.
@@ -243,31 +242,24 @@ class FaultToleranceTest {
 
   @Test
   void e_aHostMarkedDownMovesItsTrafficAtOnce() throws Exception {
-    TestBackend b1 = track(TestBackend.start("b1")); // hv-a
-    TestBackend b2 = track(TestBackend.start("b2")); // hv-a
-    TestBackend b3 = track(TestBackend.start("b3")); // hv-b
+    Backends b = backends(); // b1 and b2 on hv-a, b3 on hv-b
     ProxyFixture p =
-        track(
-            new ProxyFixture(
-                config(
-                    "algorithm: least-request\nhealth: { active: { type: http, interval: 1s } }",
-                    b1.port(),
-                    b2.port(),
-                    b3.port())));
+        proxy("algorithm: least-request\nhealth: { active: { type: http, interval: 1s } }", b);
     LoadLoop l = load(p);
     long start = System.nanoTime();
     p.controlPlane.setHostDown("hv-a", true, "hypervisor maintenance").join();
     PoolSnapshot pool = p.controlPlane.current().pool("web");
     assertThat(pool.endpoint("b1").healthy()).isFalse();
     assertThat(pool.endpoint("b2").healthy()).isFalse();
-    long b1At = b1.requests();
-    long b2At = b2.requests();
+    long b1At = b.b1().requests();
+    long b2At = b.b2().requests();
     long okAt = l.ok();
     await().atMost(Duration.ofSeconds(10)).until(() -> l.ok() > okAt + 2_000);
     long movedWithinMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     l.stop();
     // Only requests already in flight when the host went down may still land there.
-    assertThat(b1.requests() - b1At + b2.requests() - b2At).isLessThanOrEqualTo(CONNECTIONS);
+    assertThat(b.b1().requests() - b1At + b.b2().requests() - b2At)
+        .isLessThanOrEqualTo(CONNECTIONS);
     assertThat(l.failed()).as("failed requests: %s", l.failures()).isZero();
     assertThat(movedWithinMillis).isLessThan(10_000);
   }

@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.assertj.core.api.ThrowingConsumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -342,26 +343,25 @@ class AccessLogNodeTest {
     exchange("GET /json HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
     linesOnceWritten(log, 1);
 
-    Files.writeString(
-        config, yaml.formatted(port, "{ format: common, to: " + log + " }", b1.address()));
-    assertThat(node.reload().get(10, TimeUnit.SECONDS).outcome())
-        .isEqualTo(io.ballast.admin.ReloadResult.Outcome.RELOADED);
+    // Rewrites the config with another access-log setting and reloads it.
+    ThrowingConsumer<String> reload =
+        accessLog -> {
+          Files.writeString(config, yaml.formatted(port, accessLog, b1.address()));
+          assertThat(node.reload().get(10, TimeUnit.SECONDS).outcome())
+              .isEqualTo(io.ballast.admin.ReloadResult.Outcome.RELOADED);
+        };
+    reload.accept("{ format: common, to: " + log + " }");
     exchange("GET /common HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
     List<String> lines = linesOnceWritten(log, 2);
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0)).startsWith("{\"time\":").contains("\"path\":\"/json\"");
     assertThat(lines.get(1)).startsWith("127.0.0.1 - - [").contains("\"GET /common HTTP/1.1\"");
 
-    Files.writeString(config, yaml.formatted(port, "off", b1.address()));
-    assertThat(node.reload().get(10, TimeUnit.SECONDS).outcome())
-        .isEqualTo(io.ballast.admin.ReloadResult.Outcome.RELOADED);
+    reload.accept("off");
     exchange("GET /quiet HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
 
     // Logging back on: the next line written follows the two above, so /quiet never was.
-    Files.writeString(
-        config, yaml.formatted(port, "{ format: common, to: " + log + " }", b1.address()));
-    assertThat(node.reload().get(10, TimeUnit.SECONDS).outcome())
-        .isEqualTo(io.ballast.admin.ReloadResult.Outcome.RELOADED);
+    reload.accept("{ format: common, to: " + log + " }");
     exchange("GET /after HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
     List<String> all = linesOnceWritten(log, 3);
     assertThat(all).hasSize(3);

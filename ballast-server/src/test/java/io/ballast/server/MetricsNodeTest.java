@@ -94,6 +94,14 @@ class MetricsNodeTest {
     return NodeFixtures.client().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Waits until a scrape satisfies the condition (a series appears with its first event). */
+  private void awaitMetrics(java.util.function.Predicate<PrometheusText> condition) {
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(() -> condition.test(scrape()));
+  }
+
   private PrometheusText scrape() throws Exception {
     HttpResponse<String> r =
         NodeFixtures.client()
@@ -324,37 +332,20 @@ class MetricsNodeTest {
             "metrics-health.yaml",
             io.ballast.core.balance.BalancerRegistry.defaults());
     node = Node.start(NodeFixtures.withAdmin(config, null));
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions() // a series appears with its first event
-        .until(
-            () ->
-                scrape().value("ballast_health_checks_total", "backend", "b1", "result", "ok")
-                    >= 2);
+    awaitMetrics(m -> m.value("ballast_health_checks_total", "backend", "b1", "result", "ok") >= 2);
     b1.mode(TestBackend.Mode.UNAVAILABLE);
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions() // a series appears with its first event
-        .until(
-            () -> {
-              PrometheusText m = scrape();
-              return m.value("ballast_backend_health_state", "backend", "b1", "state", "down") == 1
-                  && m.value("ballast_ejections_total", "backend", "b1", "reason", "check") == 1;
-            });
-    PrometheusText m = scrape();
-    assertThat(m.value("ballast_health_checks_total", "backend", "b1", "result", "failed"))
+    awaitMetrics(
+        m ->
+            m.value("ballast_backend_health_state", "backend", "b1", "state", "down") == 1
+                && m.value("ballast_ejections_total", "backend", "b1", "reason", "check") == 1);
+    PrometheusText down = scrape();
+    assertThat(down.value("ballast_health_checks_total", "backend", "b1", "result", "failed"))
         .isGreaterThanOrEqualTo(2);
-    assertThat(m.value("ballast_health_check_duration_seconds_count", "backend", "b3"))
+    assertThat(down.value("ballast_health_check_duration_seconds_count", "backend", "b3"))
         .isGreaterThanOrEqualTo(2);
 
     b1.mode(TestBackend.Mode.NORMAL);
-    org.awaitility.Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions() // a series appears with its first event
-        .until(
-            () ->
-                scrape().value("ballast_backend_health_state", "backend", "b1", "state", "up")
-                    == 1);
+    awaitMetrics(m -> m.value("ballast_backend_health_state", "backend", "b1", "state", "up") == 1);
     assertThat(scrape().value("ballast_ejections_total", "backend", "b1", "reason", "check"))
         .isEqualTo(1);
   }

@@ -347,45 +347,30 @@ final class LineFormatter {
 
   /** An escaped JSON character, or one beyond ASCII as UTF-8 (not a surrogate). */
   private static int jsonSpecial(byte[] b, int p, int c) {
-    switch (c) {
-      case '"' -> {
-        b[p] = '\\';
-        b[p + 1] = '"';
-        return p + 2;
-      }
-      case '\\' -> {
-        b[p] = '\\';
-        b[p + 1] = '\\';
-        return p + 2;
-      }
-      case '\n' -> {
-        b[p] = '\\';
-        b[p + 1] = 'n';
-        return p + 2;
-      }
-      case '\r' -> {
-        b[p] = '\\';
-        b[p + 1] = 'r';
-        return p + 2;
-      }
-      case '\t' -> {
-        b[p] = '\\';
-        b[p + 1] = 't';
-        return p + 2;
-      }
-      default -> {
-        if (c < 0x20 || c == 0x7f) {
-          b[p] = '\\';
-          b[p + 1] = 'u';
-          b[p + 2] = '0';
-          b[p + 3] = '0';
-          b[p + 4] = HEX[c >> 4];
-          b[p + 5] = HEX[c & 0xf];
-          return p + 6;
-        }
-        return utf8(b, p, c);
-      }
+    int shortEscape =
+        switch (c) {
+          case '"' -> '"';
+          case '\\' -> '\\';
+          case '\n' -> 'n';
+          case '\r' -> 'r';
+          case '\t' -> 't';
+          default -> 0;
+        };
+    if (shortEscape != 0) {
+      b[p] = '\\';
+      b[p + 1] = (byte) shortEscape;
+      return p + 2;
     }
+    if (c < 0x20 || c == 0x7f) {
+      b[p] = '\\';
+      b[p + 1] = 'u';
+      b[p + 2] = '0';
+      b[p + 3] = '0';
+      b[p + 4] = HEX[c >> 4];
+      b[p + 5] = HEX[c & 0xf];
+      return p + 6;
+    }
+    return utf8(b, p, c);
   }
 
   /** One code point as UTF-8. */
