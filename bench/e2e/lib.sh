@@ -145,6 +145,22 @@ start_backends() {
   wait_port "$BACKEND_PORT2"
 }
 
+# One NGINX backend process (one worker, pinned with the load generator) on PORT, with the same
+# fixed small body and /64k as start_backends; sets LAST_PID. Usage: start_nginx_backend PORT
+start_nginx_backend() {
+  local port=$1 conf
+  mkdir -p "$RUN_DIR"
+  [ -f "$RUN_DIR/64k.bin" ] || head -c 65536 /dev/urandom >"$RUN_DIR/64k.bin"
+  ensure_port_free "$port"
+  conf="$RUN_DIR/nginx-backend-$port.conf"
+  # The template listens on two ports; this process needs one, so the second line goes.
+  sed -e "s#@RUN@#$RUN_DIR#g; s#@PORT1@#$port#; /@PORT2@/d; s#nginx-backends.pid#nginx-backend-$port.pid#" \
+    "$BENCH_ROOT/bench/e2e/nginx-backends.conf.tmpl" >"$conf"
+  taskset -c "$LOAD_CPU" nginx -c "$conf" -e "$RUN_DIR/nginx-backend-$port.error.log" &
+  PIDS+=($!)
+  LAST_PID=$!
+}
+
 # A fast Java backend (bench/.../FastBackend) on one port, pinned with the load generator; sets
 # LAST_PID. Usage: [DETACH=1] start_fast_backend PORT [--delay-ms 50] [--body N]
 # DETACH=1 makes it a grandchild, so that bash does not report "Killed" when a scenario SIGKILLs it.
