@@ -101,6 +101,7 @@ class DistributionTest {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<List<String>>> results = new ArrayList<>();
+      long start = System.nanoTime();
       for (int i = 0; i < 8; i++) {
         results.add(pool.submit(() -> sequence(p.port(), 150)));
       }
@@ -108,9 +109,14 @@ class DistributionTest {
       for (Future<List<String>> f : results) {
         all.addAll(f.get());
       }
+      long elapsedMs = (System.nanoTime() - start) / 1_000_000;
       Map<String, Integer> counts = counts(all);
-      assertThat(counts.getOrDefault("slow", 0)).isLessThan(all.size() / 20);
-      assertThat(counts.get("fast1") + counts.get("fast2")).isGreaterThan(all.size() * 19 / 20);
+      int slowCount = counts.getOrDefault("slow", 0);
+      // The slow backend only gets a request when it has none (or, in a race, one) in flight, so
+      // it serves about one per 100 ms of the run however fast the machine is; round robin would
+      // give it a third of the 1,200 (and make the run last 5 s: 50 × 100 ms).
+      assertThat(slowCount).isLessThanOrEqualTo((int) (2 * elapsedMs / 100) + 8);
+      assertThat(slowCount).isLessThan(all.size() / 10);
     } finally {
       pool.shutdownNow();
     }

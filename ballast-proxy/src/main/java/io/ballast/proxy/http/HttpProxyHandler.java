@@ -78,6 +78,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   /** Body bytes buffered while an upstream connection is being opened. */
   private static final int PENDING_LIMIT = 64 * 1024;
 
+  // Body bytes up to this size are copied behind the response head rather than sent as a second
+  // buffer: copying a small body costs less than a gather write and an outbound entry.
+  private static final int MERGE_BODY_LIMIT = 2048;
+
   /** Pipelined messages queued behind the current exchange before reading pauses. */
   private static final int QUEUE_LIMIT = 32;
 
@@ -163,6 +167,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   private long sentNanos;
   private boolean needClientFlush;
   private boolean needUpstreamFlush;
+  // A final response head waiting for the first body bytes of the same upstream read, so that a
+  // small response goes out as one buffer (one send instead of a two-buffer writev, one outbound
+  // entry instead of two). Written at the latest when the upstream read batch ends.
+  private ByteBuf heldHead;
 
   // Pipelined messages behind the current exchange.
   private ArrayDeque<Object> queued;
@@ -951,9 +959,11 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
     ByteBuf encoded = HeadEncoder.encodeResponse(ch.alloc(), head, connection, dechunk, extra);
     record.bytesOut += encoded.readableBytes();
-    ch.write(encoded);
     needClientFlush = true;
-    if (!head.hasBody()) {
+    if (head.hasBody()) {
+      heldHead = encoded;
+    } else {
+      ch.write(encoded);
       onResponseEnd(c);
     }
   }
@@ -997,8 +1007,22 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   @Override
   public void onResponseBody(UpstreamConnection c, ByteBuf body) {
     lastUpstreamReadNanos = System.nanoTime();
-    record.bytesOut += body.readableBytes();
-    ch.write(body);
+    int n = body.readableBytes();
+    record.bytesOut += n;
+    ByteBuf head = heldHead;
+    if (head != null) {
+      heldHead = null;
+      if (n <= MERGE_BODY_LIMIT && head.maxWritableBytes() >= n) {
+        head.writeBytes(body);
+        body.release();
+        ch.write(head);
+      } else {
+        ch.write(head);
+        ch.write(body);
+      }
+    } else {
+      ch.write(body);
+    }
     needClientFlush = true;
     if (!ch.isWritable()) {
       c.channel().config().setAutoRead(false);
@@ -1007,6 +1031,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public void onResponseEnd(UpstreamConnection c) {
+    writeHeldHead();
     responseComplete = true;
     Backend b = backend;
     backend = null;
@@ -1074,9 +1099,19 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public void onUpstreamReadComplete(UpstreamConnection c) {
+    writeHeldHead();
     if (needClientFlush) {
       needClientFlush = false;
       ch.flush();
+    }
+  }
+
+  /** Writes a response head still waiting for body bytes (see {@link #heldHead}). */
+  private void writeHeldHead() {
+    ByteBuf head = heldHead;
+    if (head != null) {
+      heldHead = null;
+      ch.write(head);
     }
   }
 
@@ -1185,6 +1220,10 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   }
 
   private void releaseExchangeBuffers() {
+    if (heldHead != null) {
+      heldHead.release();
+      heldHead = null;
+    }
     if (encodedHead != null) {
       encodedHead.release();
       encodedHead = null;
