@@ -48,7 +48,6 @@ class ResponseHeadTest {
                   }
                   out.write("hello".getBytes(StandardCharsets.US_ASCII));
                   out.flush();
-                  s.getInputStream().read(); // until the proxy closes or the test ends
                 } catch (Exception e) {
                   throw new RuntimeException(e);
                 }
