@@ -71,6 +71,7 @@ public final class TestBackend implements AutoCloseable {
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger connectionsAccepted = new AtomicInteger();
+  private final AtomicInteger responses = new AtomicInteger();
   private final AtomicLong bytesReceived = new AtomicLong();
   private volatile Mode mode = Mode.NORMAL;
   private volatile long delayMillis;
@@ -126,6 +127,11 @@ public final class TestBackend implements AutoCloseable {
   /** Requests received (health checks included). */
   public int requests() {
     return requests.get();
+  }
+
+  /** Responses written (those of {@code /echo} and upgrades not included). */
+  public int responses() {
+    return responses.get();
   }
 
   /** Connections accepted so far. */
@@ -355,6 +361,8 @@ public final class TestBackend implements AutoCloseable {
         }
         default -> send(ctx, HttpResponseStatus.OK, id + "\n");
       }
+      // Counted after the write: on the event loop the bytes have been handed to the socket.
+      responses.incrementAndGet();
     }
 
     private void send(ChannelHandlerContext ctx, HttpResponseStatus status, String body) {

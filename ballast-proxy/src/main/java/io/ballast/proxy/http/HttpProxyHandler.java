@@ -30,6 +30,7 @@ import io.ballast.proxy.http.codec.ResponseHead;
 import io.ballast.proxy.observe.ExchangeRecord;
 import io.ballast.proxy.observe.ListenerObserver;
 import io.ballast.proxy.upstream.LoopResources;
+import io.ballast.proxy.upstream.ResponseDrain;
 import io.ballast.proxy.upstream.UpstreamConnection;
 import io.ballast.proxy.upstream.UpstreamListener;
 import io.ballast.proxy.upstream.UpstreamPool;
@@ -239,8 +240,14 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
     observer.connectionClosed();
     if (up != null) {
-      // The response can't be delivered any more; the connection's state is unknown.
-      up.close();
+      if (requestSent && !tunnel && !req.upgradeRequested()) {
+        // The backend has the whole request and owes a response that nobody will read: read it
+        // anyway, and keep the connection (a client going away costs no backend connection).
+        ResponseDrain.start(up, resp);
+      } else {
+        // Part of the request is missing: the connection's state is unknown.
+        up.close();
+      }
       up = null;
     }
     endAttempt(false);

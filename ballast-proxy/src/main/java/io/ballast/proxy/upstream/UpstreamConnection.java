@@ -55,6 +55,11 @@ public final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     requests++;
   }
 
+  /** Passes the connection, mid-request, to another listener (see {@link ResponseDrain}). */
+  void handOver(UpstreamListener listener) {
+    owner = listener;
+  }
+
   /** Whether the connection is open. */
   public boolean isActive() {
     return !closed && channel.isActive();
