@@ -240,7 +240,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
     observer.connectionClosed();
     if (up != null) {
-      if (requestSent && !tunnel && !req.upgradeRequested()) {
+      if (requestSent && req != null && !tunnel && !req.upgradeRequested()) {
         // The backend has the whole request and owes a response that nobody will read: read it
         // anyway, and keep the connection (a client going away costs no backend connection).
         ResponseDrain.start(up, resp);
