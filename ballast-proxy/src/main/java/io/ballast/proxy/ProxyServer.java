@@ -278,15 +278,16 @@ public final class ProxyServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // No TCP_NODELAY option here: Netty's socket channels set it when created, and
                 // repeating it costs a setsockopt per accepted connection.
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new HttpInitializer(lc, context, connections));
+        transport.childOptions(sb);
         if (transport.reusePort()) {
           sb.option(EpollChannelOption.SO_REUSEPORT, true);
         }
         InetSocketAddress at = new InetSocketAddress(address.getAddress(), port);
         Channel c = sb.bind(at).syncUninterruptibly().channel();
         channels.add(c);
+        transport.tuneListener(c);
         port = ((InetSocketAddress) c.localAddress()).getPort();
       }
     } catch (Exception e) { // Netty rethrows the checked BindException as it is
@@ -345,10 +346,12 @@ public final class ProxyServer implements AutoCloseable {
           new ServerBootstrap()
               .group(loop, loop)
               .channelFactory(() -> adopted)
-              .childOption(ChannelOption.SO_KEEPALIVE, true)
               .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
               .childHandler(new HttpInitializer(lc, context, connections));
-      channels.add(sb.register().syncUninterruptibly().channel());
+      transport.childOptions(sb);
+      Channel c = sb.register().syncUninterruptibly().channel();
+      channels.add(c);
+      transport.tuneListener(c);
     }
     bound.put(lc.name(), new BoundListener(lc, context, channels, port));
     log.info(

@@ -1,6 +1,9 @@
 package io.ballast.proxy.transport;
 
 import io.ballast.core.config.NodeConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -13,6 +16,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -52,6 +56,46 @@ public record Transport(
         NioServerSocketChannel.class,
         NioSocketChannel.class,
         false);
+  }
+
+  // Linux values (socket(7), tcp(7)); raw options, as Netty's listening-socket config has none.
+  private static final IntegerUnixChannelOption LISTENER_KEEPALIVE =
+      new IntegerUnixChannelOption("SO_KEEPALIVE", 1, 9);
+  private static final IntegerUnixChannelOption LISTENER_QUICKACK =
+      new IntegerUnixChannelOption("TCP_QUICKACK", 6, 12);
+
+  /**
+   * Options every accepted client connection needs that cannot be inherited from its listening
+   * socket with this transport; epoll sets them on the listener instead (see {@link
+   * #tuneListener}), which saves a system call per connection.
+   */
+  public ServerBootstrap childOptions(ServerBootstrap sb) {
+    return isEpoll() ? sb : sb.childOption(ChannelOption.SO_KEEPALIVE, true);
+  }
+
+  /**
+   * Tunes a listening socket once it listens (and again when adopted from a previous node).
+   *
+   * <p>With epoll, accepted sockets inherit two options from it:
+   *
+   * <ul>
+   *   <li>{@code SO_KEEPALIVE}, so a vanished client is noticed;
+   *   <li>{@code TCP_QUICKACK} off. The kernel then does not acknowledge a client's first request
+   *       on its own, and the response carries the ACK: one packet fewer per connection, as with
+   *       HAProxy's {@code tcp-smart-accept}. A slow response still gets its ACK from the kernel's
+   *       delayed-ACK timer (40 ms). It must be set after {@code listen()}, which resets the
+   *       socket's ACK state.
+   * </ul>
+   */
+  public void tuneListener(Channel listening) {
+    if (isEpoll()) {
+      listening.config().setOption(LISTENER_KEEPALIVE, 1);
+      listening.config().setOption(LISTENER_QUICKACK, 0);
+    }
+  }
+
+  private boolean isEpoll() {
+    return serverChannel == EpollServerSocketChannel.class;
   }
 
   /** Creates an event loop group of {@code threads} loops (0: one per core). */
