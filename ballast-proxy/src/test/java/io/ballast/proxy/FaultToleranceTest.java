@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.ballast.core.balance.BalancerRegistry;
 import io.ballast.core.config.BallastConfig;
 import io.ballast.core.config.ConfigLoader;
+import io.ballast.core.model.Backend;
 import io.ballast.core.world.PoolSnapshot;
 import io.ballast.testing.ExternalBackend;
 import io.ballast.testing.LoadLoop;
@@ -151,6 +152,33 @@ class FaultToleranceTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> l.ok() > atEject + 3_000);
     l.stop();
     assertThat(l.failed()).as("failed requests: %s", l.failures()).isZero();
+  }
+
+  @Test
+  void b3_aBackendAboutToBeEjectedGetsNoNewTriesUntilTheControlPlaneActs() throws Exception {
+    Backends b = backends();
+    ProxyFixture p = proxy("algorithm: round-robin", b);
+    Backend b2 = p.controlPlane.current().pool("web").endpoint("b2").backend();
+    // What an event loop does when b2's error streak reaches the ejection threshold; the control
+    // plane clears it once it has acted (here it never hears of it).
+    b2.load().ejectionPending(true);
+    LoadLoop l = load(p);
+    l.stop();
+    assertThat(b.b2().requests()).isZero();
+    assertThat(l.failed()).as("failed requests: %s", l.failures()).isZero();
+    b2.load().ejectionPending(false);
+    LoadLoop again = load(p);
+    again.stop();
+    assertThat(b.b2().requests()).isPositive();
+  }
+
+  @Test
+  void b4_theOnlyBackendStillServesWhileItsEjectionIsPending() throws Exception {
+    TestBackend only = track(TestBackend.start("b1"));
+    ProxyFixture p = track(new ProxyFixture(config("algorithm: round-robin", only.port())));
+    p.controlPlane.current().pool("web").endpoint("b1").backend().load().ejectionPending(true);
+    assertThat(p.get("/").statusCode()).isEqualTo(200);
+    assertThat(only.requests()).isEqualTo(1);
   }
 
   @Test

@@ -16,6 +16,11 @@ public final class BackendLoad {
   private final AtomicInteger inflight = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
 
+  // Set by an event loop when the backend's error streak reaches the ejection threshold, cleared
+  // by the control plane once it has ejected it (or decided not to): until then, new tries avoid
+  // it, so the requests of that gap do not all need retries.
+  private volatile boolean ejectionPending;
+
   @SuppressWarnings("unused")
   private long q0, q1, q2, q3, q4, q5, q6;
 
@@ -37,6 +42,16 @@ public final class BackendLoad {
   /** A request ended, successfully or not. */
   public void requestEnded() {
     inflight.decrementAndGet();
+  }
+
+  /** Whether an ejection has been asked for and the control plane has not yet acted on it. */
+  public boolean ejectionPending() {
+    return ejectionPending;
+  }
+
+  /** Marks (or clears) a pending ejection; see {@link #ejectionPending()}. */
+  public void ejectionPending(boolean pending) {
+    ejectionPending = pending;
   }
 
   /** An upstream connection opened. */

@@ -287,14 +287,20 @@ public final class ControlPlane {
   public void consecutiveErrors(String pool, Backend backend) {
     executor.execute(
         () -> {
-          PoolState ps = pools.get(pool);
-          if (ps == null || ps.runtime.outlier() == null) {
-            return;
-          }
-          OutlierDetector.Ejection e = ps.runtime.outlier().onConsecutiveErrors(backend);
-          if (e != null) {
-            eject(ps, e);
-            publish();
+          try {
+            PoolState ps = pools.get(pool);
+            if (ps == null || ps.runtime.outlier() == null) {
+              return;
+            }
+            OutlierDetector.Ejection e = ps.runtime.outlier().onConsecutiveErrors(backend);
+            if (e != null) {
+              eject(ps, e);
+              publish();
+            }
+          } finally {
+            // Ejected and published, or kept (the ejection cap): either way the data plane may
+            // stop avoiding it on its own.
+            backend.load().ejectionPending(false);
           }
         });
   }

@@ -608,12 +608,25 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     boolean limited = pool.runtime().limited();
     int scans = Math.max(1, pool.eligibleCount());
     boolean skipped = false;
+    Backend pending = null;
     for (int i = 0; i < scans; i++) {
       // A session goes to its backend first; a retry balances among the others.
       Backend b =
           attempts == 0 && i == 0 && persisted != null ? persisted : pool.picker().pick(pick);
       if (b == null) {
         break;
+      }
+      if (b.load().ejectionPending()) {
+        // About to be ejected (an error streak just reached the threshold): others first, this
+        // one only if nothing else is left.
+        if (pending == null) {
+          pending = b;
+        }
+        if (pick.tried(b)) {
+          break;
+        }
+        pick.markTried(b);
+        continue;
       }
       if (!limited || hasCapacity(b)) {
         return b;
@@ -623,6 +636,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
         break; // every backend is full or tried: the picker came back to one
       }
       pick.markTried(b);
+    }
+    if (pending != null && (!limited || hasCapacity(pending))) {
+      return pending;
     }
     if (skipped) {
       enqueue();
@@ -869,6 +885,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   private void recordOutcome(Backend b, Outcome outcome) {
     OutlierDetector d = pool.runtime().outlier();
     if (d != null && d.record(b, outcome)) {
+      b.load().ejectionPending(true);
       listener.controlPlane().consecutiveErrors(pool.name(), b);
     }
   }
