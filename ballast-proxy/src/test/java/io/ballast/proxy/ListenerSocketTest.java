@@ -36,12 +36,7 @@ class ListenerSocketTest {
   @BeforeEach
   void start() {
     backend = TestBackend.start("b");
-    proxy =
-        new ProxyFixture(
-            TestConfigs.builder()
-                .listener("web", 0, "web")
-                .pool("web", "round-robin", backend)
-                .build());
+    proxy = new ProxyFixture(TestConfigs.simple("round-robin", backend));
     assumeThat(proxy.server.transportName()).isEqualTo("epoll");
   }
 
