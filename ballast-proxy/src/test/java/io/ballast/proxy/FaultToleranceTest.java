@@ -263,7 +263,7 @@ class FaultToleranceTest {
         .as("upstream attempts per client request in the brownout (%d / %d)", attempts, requests)
         .isLessThanOrEqualTo(1.1);
     // Over the whole brownout the only extra is the credit carried in: at most one retry per
-    // request in flight.
+    // request in flight at the recent peak (never more than the client's connections).
     assertThat(allAttempts).isLessThanOrEqualTo((long) (1.1 * allRequests) + CONNECTIONS);
     assertThat(recoveryMillis).isLessThanOrEqualTo(5_000);
   }

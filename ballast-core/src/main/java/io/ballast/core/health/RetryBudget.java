@@ -18,13 +18,17 @@ import java.util.concurrent.atomic.LongAdder;
  * retry that many per second instead.
  *
  * <p>Unspent credit is capped at one second's worth at the recent request rate, and at one retry
- * per request in flight: enough to retry every request caught by a backend that dies under load,
- * and all a pool can carry into a brownout. So over a brownout, upstream tries are at most {@code
- * (1 + budget) × requests + requests in flight} (in a quiet pool, {@code requests +
- * min-retries-per-second} per second). The rate is the requests of the last second: when every
- * connection suddenly waits on a black-holed backend, the credit earned just before still pays for
- * retrying those requests (a bounded, one-time carry of at most one second's worth), instead of
- * vanishing the moment the request rate stalls.
+ * per request in flight at the recent peak (the most requests in flight at once over the last
+ * second): enough to retry every request caught by a backend that dies under load, and all a pool
+ * can carry into a brownout. So over a brownout, upstream tries are at most {@code (1 + budget) ×
+ * requests + peak requests in flight} (in a quiet pool, {@code requests + min-retries-per-second}
+ * per second). The peak, not the count at the moment of the failure: requests in flight swing
+ * widely from one millisecond to the next (a closed-loop client's requests are at times mostly on
+ * its side of the connection), and the credit a burst of failures finds must not depend on where in
+ * that swing it strikes. The rate is the requests of the last second: when every connection
+ * suddenly waits on a black-holed backend, the credit earned just before still pays for retrying
+ * those requests (a bounded, one-time carry of at most one second's worth), instead of vanishing
+ * the moment the request rate stalls.
  *
  * <p>Why not Envoy's concurrency limit ({@code active retries < budget × active requests}): when
  * tries fail fast, few retries are in flight at any moment, so a concurrency limit lets every
@@ -35,8 +39,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Usage, all lock-free and safe from any event loop: {@link #requestStarted()} once per client
  * request (not per try) and {@link #requestEnded()} when it ends; before each retry, {@link
  * #tryAcquireRetry()}, and if it returned true, {@link #retryEnded()} when that try ends. The hot
- * path ({@code requestStarted}) costs two {@link LongAdder} increments and one CAS on the current
- * 100 ms slot.
+ * path ({@code requestStarted}) costs one {@link LongAdder} increment, one atomic increment of the
+ * requests in flight, one CAS on the current 100 ms slot and, only when the in-flight count reaches
+ * a new high for that slot, one more.
  */
 public final class RetryBudget {
   /** Slots per second. */
@@ -60,6 +65,9 @@ public final class RetryBudget {
   // Requests per 100 ms slot: (slot number << 32) | count, so a stale slot is recognised.
   private final AtomicLongArray slots = new AtomicLongArray(SLOTS);
 
+  // The most requests in flight at once in each slot, tagged the same way.
+  private final AtomicLongArray peaks = new AtomicLongArray(SLOTS);
+
   /** Credit ever earned is {@code requests × depositMilli}; this is what was spent or capped. */
   private final LongAdder requests = new LongAdder();
 
@@ -68,7 +76,8 @@ public final class RetryBudget {
   /** The quiet-pool allowance, as a GCRA: the time its next retry is due. */
   private final AtomicLong reserveDue;
 
-  private final LongAdder activeRequests = new LongAdder();
+  // Exact, not a LongAdder: each start compares it with the slot's peak.
+  private final AtomicLong activeRequests = new AtomicLong();
   private final AtomicInteger activeRetries = new AtomicInteger();
   private final LongAdder granted = new LongAdder();
   private final LongAdder exhausted = new LongAdder();
@@ -99,14 +108,16 @@ public final class RetryBudget {
 
   /** A client request started (call once per request, not per try). Any thread. */
   public void requestStarted() {
-    activeRequests.increment();
+    long inFlight = activeRequests.incrementAndGet();
     requests.increment();
-    add(Math.floorDiv(ticker.nanoTime(), SLOT_NANOS));
+    long slot = Math.floorDiv(ticker.nanoTime(), SLOT_NANOS);
+    add(slot);
+    raisePeak(slot, inFlight);
   }
 
   /** A client request ended, however it ended. Any thread. */
   public void requestEnded() {
-    activeRequests.decrement();
+    activeRequests.decrementAndGet();
   }
 
   /**
@@ -118,7 +129,7 @@ public final class RetryBudget {
   public boolean tryAcquireRetry() {
     long now = ticker.nanoTime();
     long rate = recentRate(now);
-    boolean ok = quiet(rate) ? takeReserve(now) : spend(capMilli(rate));
+    boolean ok = quiet(rate) ? takeReserve(now) : spend(capMilli(now, rate));
     if (!ok) {
       exhausted.increment();
       return false;
@@ -146,13 +157,13 @@ public final class RetryBudget {
       return Math.max(0, (1_000_000_000L - due) / interval);
     }
     long deposited = requests.sum() * depositMilli;
-    long balance = Math.min(deposited - spentMilli.get(), capMilli(rate));
+    long balance = Math.min(deposited - spentMilli.get(), capMilli(now, rate));
     return Math.max(0, balance / MILLI);
   }
 
   /** Client requests in flight. Any thread. */
   public long activeRequests() {
-    return activeRequests.sum();
+    return activeRequests.get();
   }
 
   /** Retries in flight. Any thread. */
@@ -177,10 +188,10 @@ public final class RetryBudget {
 
   /**
    * The most credit kept, in thousandths: one second's worth at the recent rate, and no more than
-   * one retry per request in flight (all a sudden burst of failures can use).
+   * one retry per request in flight at the recent peak (all a sudden burst of failures can use).
    */
-  private long capMilli(long ratePerSecond) {
-    long inFlight = Math.max(1, activeRequests.sum());
+  private long capMilli(long nowNanos, long ratePerSecond) {
+    long inFlight = Math.max(1, Math.max(activeRequests.get(), peak(nowNanos)));
     return Math.min(ratePerSecond * depositMilli, inFlight * MILLI);
   }
 
@@ -239,6 +250,36 @@ public final class RetryBudget {
         return;
       }
     }
+  }
+
+  /** Records {@code inFlight} as the slot's peak if it is a new high. */
+  private void raisePeak(long slot, long inFlight) {
+    int i = (int) Math.floorMod(slot, (long) SLOTS);
+    long tag = slot << 32;
+    long value = Math.min(inFlight, COUNT_MASK);
+    while (true) {
+      long v = peaks.get(i);
+      if ((v & ~COUNT_MASK) == tag && (v & COUNT_MASK) >= value) {
+        return;
+      }
+      if (peaks.compareAndSet(i, v, tag | value)) {
+        return;
+      }
+    }
+  }
+
+  /** The most requests in flight at once over the last second, the current slot included. */
+  private long peak(long nowNanos) {
+    int current = (int) Math.floorDiv(nowNanos, SLOT_NANOS);
+    long max = 0;
+    for (int i = 0; i < SLOTS; i++) {
+      long v = peaks.get(i);
+      int age = current - (int) (v >>> 32);
+      if (age >= 0 && age <= PER_SECOND) {
+        max = Math.max(max, v & COUNT_MASK);
+      }
+    }
+    return max;
   }
 
   /** The count of one slot, 0 if it has been reused since. */
