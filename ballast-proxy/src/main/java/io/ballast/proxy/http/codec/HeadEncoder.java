@@ -13,6 +13,7 @@ public final class HeadEncoder {
   private HeadEncoder() {}
 
   private static final byte[] CRLF = {'\r', '\n'};
+  private static final int CRLF_SHORT = ('\r' << 8) | '\n';
   private static final byte[] HTTP11_CRLF = Ascii.bytes(" HTTP/1.1\r\n");
   private static final byte[] HTTP11_SP = Ascii.bytes("HTTP/1.1 ");
   private static final byte[] XFF = Ascii.bytes("X-Forwarded-For: ");
@@ -55,6 +56,8 @@ public final class HeadEncoder {
     boolean haveXfp = false;
     boolean haveXfh = false;
     int[] f = h.fields;
+    int runStart = 0;
+    int runEnd = -1;
     for (int i = 0; i < h.headerCount; i++) {
       if (h.dropped(i)) {
         continue;
@@ -96,9 +99,16 @@ public final class HeadEncoder {
           continue;
         }
       }
-      out.writeBytes(raw, ns, f[i * 4 + 3] - ns);
-      out.writeBytes(CRLF);
+      int ve = f[i * 4 + 3];
+      if (continues(raw, runEnd, ns)) {
+        runEnd = ve;
+      } else {
+        writeLines(out, raw, runStart, runEnd);
+        runStart = ns;
+        runEnd = ve;
+      }
     }
+    writeLines(out, raw, runStart, runEnd);
     if (h.hostField < 0) {
       out.writeBytes(HOST);
       if (h.absoluteForm) {
@@ -151,6 +161,22 @@ public final class HeadEncoder {
     return out;
   }
 
+  /**
+   * Whether the line starting at {@code next} directly follows the kept lines ending at {@code
+   * runEnd} (their last value's end), with only a CRLF between, so both go out in one copy.
+   */
+  private static boolean continues(byte[] raw, int runEnd, int next) {
+    return runEnd >= 0 && next == runEnd + 2 && raw[runEnd] == '\r' && raw[runEnd + 1] == '\n';
+  }
+
+  /** Writes the kept lines {@code raw[start, end)} (CRLFs inside included) and a final CRLF. */
+  private static void writeLines(ByteBuf out, byte[] raw, int start, int end) {
+    if (end >= 0) {
+      out.writeBytes(raw, start, end - start);
+      out.writeShort(CRLF_SHORT);
+    }
+  }
+
   private static void writeHost(ByteBuf out, RequestHead h) {
     if (h.absoluteForm) {
       out.writeBytes(h.raw, h.authorityStart, h.authorityEnd - h.authorityStart);
@@ -193,9 +219,10 @@ public final class HeadEncoder {
     byte[] raw = h.raw;
     ByteBuf out = alloc.directBuffer(h.rawLength + 64 + (extra == null ? 0 : extra.length));
     out.writeBytes(HTTP11_SP);
-    // "HTTP/1.x " is 9 bytes; copy status and reason as they came.
-    out.writeBytes(raw, 9, h.reasonEnd - 9);
-    out.writeBytes(CRLF);
+    // "HTTP/1.x " is 9 bytes; status, reason and the kept fields are copied as they came, runs of
+    // adjacent lines at once.
+    int runStart = 9;
+    int runEnd = h.reasonEnd;
     int[] f = h.fields;
     for (int i = 0; i < h.headerCount; i++) {
       if (h.dropped(i)) {
@@ -205,9 +232,16 @@ public final class HeadEncoder {
       if (dechunked && Ascii.equalsLower(raw, ns, f[i * 4 + 1], HeaderNames.TRANSFER_ENCODING)) {
         continue;
       }
-      out.writeBytes(raw, ns, f[i * 4 + 3] - ns);
-      out.writeBytes(CRLF);
+      int ve = f[i * 4 + 3];
+      if (continues(raw, runEnd, ns)) {
+        runEnd = ve;
+      } else {
+        writeLines(out, raw, runStart, runEnd);
+        runStart = ns;
+        runEnd = ve;
+      }
     }
+    writeLines(out, raw, runStart, runEnd);
     if (extra != null) {
       out.writeBytes(extra);
     }

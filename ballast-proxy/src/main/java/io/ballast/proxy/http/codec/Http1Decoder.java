@@ -3,6 +3,8 @@ package io.ballast.proxy.http.codec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -54,6 +56,22 @@ public final class Http1Decoder extends ByteToMessageDecoder {
   private static final int CHUNK_TRAILER = 4;
   private static final int MAX_CHUNK_LINE = 4096;
   private static final int MAX_TRAILERS = 16 * 1024;
+
+  /**
+   * Bytes a fresh head is first looked for in, copied at once to the heap: most heads are shorter,
+   * and scanning a heap array beats reading a direct buffer byte by byte (without {@code Unsafe},
+   * each such read goes through a {@code ByteBuffer} with its bounds checks).
+   */
+  private static final int FAST_HEAD_BYTES = 2048;
+
+  /** Per event loop: where {@link #completeHead} looks for a head. */
+  private static final FastThreadLocal<byte[]> SCRATCH =
+      new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+          return new byte[FAST_HEAD_BYTES];
+        }
+      };
 
   private final Kind kind;
   private final int maxStartLine;
@@ -224,6 +242,9 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         }
       }
     }
+    if (scanned == 0 && completeHead(in, r, w, out)) {
+      return;
+    }
     int from = r + scanned;
     while (true) {
       int lf = in.indexOf(from, w, (byte) '\n');
@@ -280,6 +301,50 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         return;
       }
     }
+  }
+
+  /**
+   * The common case: a whole head, within the limits, in the first {@link #FAST_HEAD_BYTES} of a
+   * fresh read. Copies those bytes at once into the event loop's scratch array and scans them
+   * there; the head's raw bytes are then copied out of it. Returns false, having consumed nothing,
+   * for anything else (a partial, long or over-limit head), which the incremental scan handles.
+   */
+  private boolean completeHead(ByteBuf in, int r, int w, List<Object> out) {
+    int n = Math.min(w - r, FAST_HEAD_BYTES);
+    byte[] chunk = SCRATCH.get();
+    in.getBytes(r, chunk, 0, n);
+    int start = 0;
+    int count = 0;
+    int startLine = 0;
+    for (int i = 0; i < n; i++) {
+      if (chunk[i] != '\n') {
+        continue;
+      }
+      int lineLength = i - start;
+      if (count == 0) {
+        if (lineLength > maxStartLine) {
+          return false;
+        }
+        startLine = lineLength + 1;
+      } else if (lineLength == 0 || (lineLength == 1 && chunk[i - 1] == '\r')) {
+        int headLength = i + 1;
+        if (headLength - startLine > maxFieldsSize || count - 1 > maxFields) {
+          return false;
+        }
+        byte[] raw = Arrays.copyOf(chunk, headLength);
+        in.readerIndex(r + headLength);
+        headStarted = false;
+        if (kind == Kind.REQUEST) {
+          parseRequest(raw, in, out);
+        } else {
+          parseResponse(raw, in, out);
+        }
+        return true;
+      }
+      count++;
+      start = i + 1;
+    }
+    return false;
   }
 
   private String lineTooLong() {
