@@ -188,6 +188,14 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   private long idleSinceNanos;
   private long headStartNanos;
   private long lastClientReadNanos;
+
+  /**
+   * The time taken when this request started, while {@link #startRequest} still runs (0 otherwise):
+   * its first try starts, and on a pooled connection is sent, within the same microseconds, so they
+   * reuse it instead of reading the clock again.
+   */
+  private long startingNanos;
+
   private long lastUpstreamReadNanos;
 
   /**
@@ -329,7 +337,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
       if (req != null || hasQueued()) {
         enqueue(head);
       } else {
-        startRequest(head);
+        // A head that came whole in one read was complete when it started (moments ago).
+        startRequest(head, decoder.headInOneRead() ? headStartNanos : System.nanoTime());
       }
     } else if (msg == BodyEnd.INSTANCE) {
       if (inCurrentBody()) {
@@ -416,9 +425,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     }
   }
 
-  private void startRequest(RequestHead head) {
+  private void startRequest(RequestHead head, long now) {
     req = head;
-    requestStartNanos = System.nanoTime();
+    requestStartNanos = now;
     record.reset();
     record.startEpochMillis = System.currentTimeMillis();
     record.method = head.methodName();
@@ -439,7 +448,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     bodyBytesSent = false;
     replayBytes = 0;
     closeAfterResponse |= !head.keepAlive() || listener.stopping();
-    lastClientReadNanos = System.nanoTime();
+    lastClientReadNanos = requestStartNanos;
     pick.reset(this);
     failedBackends.clear();
     staleRetried = false;
@@ -462,7 +471,12 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     if (head.upgradeRequested()) {
       pauseReading(PAUSE_UPGRADE);
     }
-    attempt();
+    startingNanos = requestStartNanos;
+    try {
+      attempt();
+    } finally {
+      startingNanos = 0;
+    }
   }
 
   private void requestBody(ByteBuf buf) {
@@ -502,7 +516,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
   private void markSent() {
     requestSent = true;
-    sentNanos = System.nanoTime();
+    sentNanos = startingNanos != 0 ? startingNanos : System.nanoTime();
     long t = responseTimeoutNanos();
     if (t > 0 && !responseStarted) {
       arm(sentNanos + t);
@@ -577,7 +591,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     record.backend = b;
     attempts++;
     attemptFailed = false;
-    attemptStartNanos = System.nanoTime();
+    attemptStartNanos = startingNanos != 0 ? startingNanos : System.nanoTime();
     b.load().requestStarted();
     if (encodedHead == null) {
       encodedHead = HeadEncoder.encodeRequest(ch.alloc(), req, fwd, b.authority());
@@ -1030,7 +1044,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public void onResponseBody(UpstreamConnection c, ByteBuf body) {
-    lastUpstreamReadNanos = System.nanoTime();
+    // A head still held arrived in this same read: its time is this read's.
+    lastUpstreamReadNanos = heldHead != null ? responseHeadNanos : System.nanoTime();
     int n = body.readableBytes();
     record.bytesOut += n;
     ByteBuf head = heldHead;
@@ -1179,8 +1194,9 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
   }
 
   private void finishExchange() {
+    long now = 0;
     if (recordOpen) {
-      observeEnd(resp != null ? resp.status() : errorStatus, record.error);
+      now = observeEnd(resp != null ? resp.status() : errorStatus, record.error);
     }
     releaseExchangeBuffers();
     req = null;
@@ -1191,7 +1207,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
       ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    idleSinceNanos = System.nanoTime();
+    idleSinceNanos = now != 0 ? now : System.nanoTime();
     armIdleTimer(idleSinceNanos);
     resumeReading(PAUSE_PENDING | PAUSE_UPSTREAM);
     drainQueue();
@@ -1223,7 +1239,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
   private void dispatchQueued(Object msg) {
     if (msg instanceof RequestHead head) {
-      startRequest(head);
+      startRequest(head, System.nanoTime());
     } else if (msg instanceof ByteBuf buf) {
       if (req != null && !requestComplete) {
         requestBody(buf);
@@ -1272,8 +1288,8 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
 
   private int errorStatus;
 
-  /** Reports the current request once: to metrics and the access log. */
-  private void observeEnd(int status, String error) {
+  /** Reports the current request once: to metrics and the access log. Returns the time it ended. */
+  private long observeEnd(int status, String error) {
     recordOpen = false;
     leaveQueue();
     endRetry();
@@ -1284,12 +1300,14 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     record.status = status;
     record.error = error;
     record.retries = Math.max(0, attempts - 1);
-    record.totalNanos = System.nanoTime() - requestStartNanos;
+    long now = System.nanoTime();
+    record.totalNanos = now - requestStartNanos;
     try {
       observer.exchangeCompleted(record);
     } catch (RuntimeException e) {
       log.warn("traffic observer failed", e);
     }
+    return now;
   }
 
   // ------------------------------------------------------------------ timers

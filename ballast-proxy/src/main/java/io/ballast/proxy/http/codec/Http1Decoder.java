@@ -88,6 +88,7 @@ public final class Http1Decoder extends ByteToMessageDecoder {
   private int lines;
   private int startLineLength;
   private boolean headStarted;
+  private boolean headInOneRead;
 
   // Body framing.
   private long remaining;
@@ -157,6 +158,14 @@ public final class Http1Decoder extends ByteToMessageDecoder {
     if (cumulation.isReadable()) {
       ctx.pipeline().fireChannelRead(io.netty.buffer.Unpooled.EMPTY_BUFFER);
     }
+  }
+
+  /**
+   * Whether the head just emitted began and ended in the same read (so {@link
+   * HeadListener#headStarted} was called for it microseconds before it was emitted).
+   */
+  public boolean headInOneRead() {
+    return headInOneRead;
   }
 
   /** Whether a head has begun arriving but is not complete. */
@@ -274,6 +283,7 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         lineStart = 0;
         lines = 0;
         headStarted = false;
+        headInOneRead = false;
         if (headLength - startLineLength > maxFieldsSize) {
           fail(in, out, tooLargeStatus(), fieldsTooLarge());
           return;
@@ -334,6 +344,7 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         byte[] raw = Arrays.copyOf(chunk, headLength);
         in.readerIndex(r + headLength);
         headStarted = false;
+        headInOneRead = true;
         if (kind == Kind.REQUEST) {
           parseRequest(raw, in, out);
         } else {
