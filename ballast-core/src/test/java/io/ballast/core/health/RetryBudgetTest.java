@@ -84,16 +84,22 @@ class RetryBudgetTest {
     assertThat(acquire(b, 100)).isEqualTo(8);
   }
 
-  @Test
-  void aDipInRequestsInFlightJustBeforeAFailureForfeitsNoCredit() {
-    // 64 requests in flight, then for a moment only 10 (a closed-loop client's requests are at
-    // times mostly on its side): a backend failing now still gets a third of the 64 retried.
+  /** A busy second, then 64 requests in flight, of which 54 end: 10 are left. */
+  private RetryBudget dipFrom64To10() {
     RetryBudget b = new RetryBudget(0.1, 3, clock.ticker());
     traffic(b, 10_000, Duration.ofSeconds(1));
     inFlight(b, 64);
     for (int i = 0; i < 54; i++) {
       b.requestEnded();
     }
+    return b;
+  }
+
+  @Test
+  void aDipInRequestsInFlightJustBeforeAFailureForfeitsNoCredit() {
+    // 64 requests in flight, then for a moment only 10 (a closed-loop client's requests are at
+    // times mostly on its side): a backend failing now still gets a third of the 64 retried.
+    RetryBudget b = dipFrom64To10();
     assertThat(b.activeRequests()).isEqualTo(10);
     assertThat(b.remaining()).isEqualTo(64);
     assertThat(acquire(b, 22)).isEqualTo(22);
@@ -102,12 +108,7 @@ class RetryBudgetTest {
 
   @Test
   void thePeakOfRequestsInFlightCountsForOneSecond() {
-    RetryBudget b = new RetryBudget(0.1, 3, clock.ticker());
-    traffic(b, 10_000, Duration.ofSeconds(1));
-    inFlight(b, 64);
-    for (int i = 0; i < 54; i++) {
-      b.requestEnded();
-    }
+    RetryBudget b = dipFrom64To10();
     // A second later, at the same rate, the most in flight at once is 11 (the 10 plus each new
     // one): the cap follows it down.
     traffic(b, 12_000, Duration.ofMillis(1_200));

@@ -56,8 +56,7 @@ public final class HeadEncoder {
     boolean haveXfp = false;
     boolean haveXfh = false;
     int[] f = h.fields;
-    int runStart = 0;
-    int runEnd = -1;
+    long run = run(0, -1);
     for (int i = 0; i < h.headerCount; i++) {
       if (h.dropped(i)) {
         continue;
@@ -99,16 +98,9 @@ public final class HeadEncoder {
           continue;
         }
       }
-      int ve = f[i * 4 + 3];
-      if (continues(raw, runEnd, ns)) {
-        runEnd = ve;
-      } else {
-        writeLines(out, raw, runStart, runEnd);
-        runStart = ns;
-        runEnd = ve;
-      }
+      run = keep(out, raw, run, ns, f[i * 4 + 3]);
     }
-    writeLines(out, raw, runStart, runEnd);
+    writeLines(out, raw, run);
     if (h.hostField < 0) {
       out.writeBytes(HOST);
       if (h.absoluteForm) {
@@ -162,15 +154,30 @@ public final class HeadEncoder {
   }
 
   /**
-   * Whether the line starting at {@code next} directly follows the kept lines ending at {@code
-   * runEnd} (their last value's end), with only a CRLF between, so both go out in one copy.
+   * A run of kept lines not yet written: {@code raw[start, end)}, from the first line's start to
+   * the last value's end (CRLFs inside included), packed in a long; {@code end < 0} for none.
    */
-  private static boolean continues(byte[] raw, int runEnd, int next) {
-    return runEnd >= 0 && next == runEnd + 2 && raw[runEnd] == '\r' && raw[runEnd + 1] == '\n';
+  private static long run(int start, int end) {
+    return ((long) start << 32) | (end & 0xffff_ffffL);
   }
 
-  /** Writes the kept lines {@code raw[start, end)} (CRLFs inside included) and a final CRLF. */
-  private static void writeLines(ByteBuf out, byte[] raw, int start, int end) {
+  /**
+   * Adds the kept line {@code raw[start, valueEnd)} to {@code run}: it extends the run when only a
+   * CRLF lies between them (so both go out in one copy); otherwise the run is written first.
+   */
+  private static long keep(ByteBuf out, byte[] raw, long run, int start, int valueEnd) {
+    int end = (int) run;
+    if (end >= 0 && start == end + 2 && raw[end] == '\r' && raw[end + 1] == '\n') {
+      return run((int) (run >>> 32), valueEnd);
+    }
+    writeLines(out, raw, run);
+    return run(start, valueEnd);
+  }
+
+  /** Writes a run of kept lines, if any, and the CRLF that ends its last line. */
+  private static void writeLines(ByteBuf out, byte[] raw, long run) {
+    int start = (int) (run >>> 32);
+    int end = (int) run;
     if (end >= 0) {
       out.writeBytes(raw, start, end - start);
       out.writeShort(CRLF_SHORT);
@@ -221,8 +228,7 @@ public final class HeadEncoder {
     out.writeBytes(HTTP11_SP);
     // "HTTP/1.x " is 9 bytes; status, reason and the kept fields are copied as they came, runs of
     // adjacent lines at once.
-    int runStart = 9;
-    int runEnd = h.reasonEnd;
+    long run = run(9, h.reasonEnd);
     int[] f = h.fields;
     for (int i = 0; i < h.headerCount; i++) {
       if (h.dropped(i)) {
@@ -232,16 +238,9 @@ public final class HeadEncoder {
       if (dechunked && Ascii.equalsLower(raw, ns, f[i * 4 + 1], HeaderNames.TRANSFER_ENCODING)) {
         continue;
       }
-      int ve = f[i * 4 + 3];
-      if (continues(raw, runEnd, ns)) {
-        runEnd = ve;
-      } else {
-        writeLines(out, raw, runStart, runEnd);
-        runStart = ns;
-        runEnd = ve;
-      }
+      run = keep(out, raw, run, ns, f[i * 4 + 3]);
     }
-    writeLines(out, raw, runStart, runEnd);
+    writeLines(out, raw, run);
     if (extra != null) {
       out.writeBytes(extra);
     }
