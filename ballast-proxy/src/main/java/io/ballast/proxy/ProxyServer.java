@@ -292,7 +292,7 @@ public final class ProxyServer implements AutoCloseable {
                 // repeating it costs a setsockopt per accepted connection.
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new HttpInitializer(lc, context, connections));
-        transport.childOptions(sb);
+        transport.configure(sb);
         if (transport.reusePort()) {
           sb.option(EpollChannelOption.SO_REUSEPORT, true);
         }
@@ -360,7 +360,7 @@ public final class ProxyServer implements AutoCloseable {
               .channelFactory(() -> adopted)
               .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
               .childHandler(new HttpInitializer(lc, context, connections));
-      transport.childOptions(sb);
+      transport.configure(sb);
       Channel c = sb.register().syncUninterruptibly().channel();
       channels.add(c);
       transport.tuneListener(c);

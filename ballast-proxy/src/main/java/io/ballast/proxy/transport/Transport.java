@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -65,11 +66,29 @@ public record Transport(
       new IntegerUnixChannelOption("TCP_QUICKACK", 6, 12);
 
   /**
-   * Options every accepted client connection needs that cannot be inherited from its listening
-   * socket with this transport; epoll sets them on the listener instead (see {@link
-   * #tuneListener}), which saves a system call per connection.
+   * Connections a listening socket accepts in a row before its event loop turns to other work, as
+   * HAProxy's {@code tune.maxaccept} (also 64). Netty's default for epoll is one per wake-up: a
+   * loop busy with a few hundred connections then takes milliseconds per accept, and a surge of new
+   * clients waits in the accept queue for hundreds of milliseconds with requests already sent.
    */
-  public ServerBootstrap childOptions(ServerBootstrap sb) {
+  public static final int MAX_ACCEPT_PER_WAKEUP = 64;
+
+  /**
+   * Sets the options of a listening socket and its accepted connections before it is bound or
+   * registered: accepts batched per wake-up ({@link #MAX_ACCEPT_PER_WAKEUP}), and the options every
+   * accepted connection needs that cannot be inherited from the listening socket with this
+   * transport (epoll sets those on the listener instead, see {@link #tuneListener}, which saves a
+   * system call per connection).
+   */
+  public ServerBootstrap configure(ServerBootstrap sb) {
+    // Without respectMaybeMoreData(false) the epoll transport stops after one accept: it takes a
+    // read that returned less than it asked for as "nothing more to read", and an accepted file
+    // descriptor never equals the one "byte" it asks for.
+    sb.option(
+        ChannelOption.RECVBUF_ALLOCATOR,
+        new ServerChannelRecvByteBufAllocator()
+            .respectMaybeMoreData(false)
+            .maxMessagesPerRead(MAX_ACCEPT_PER_WAKEUP));
     return isEpoll() ? sb : sb.childOption(ChannelOption.SO_KEEPALIVE, true);
   }
 
