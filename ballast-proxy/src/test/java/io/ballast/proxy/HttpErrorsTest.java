@@ -11,8 +11,13 @@ import io.ballast.testing.NettyLeakCheck;
 import io.ballast.testing.RawHttpClient;
 import io.ballast.testing.TestBackend;
 import io.ballast.testing.TestConfigs;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -193,6 +198,57 @@ class HttpErrorsTest {
         // The request was complete, so the client connection stays usable.
         c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
         assertThat(c.read().status()).isEqualTo(502);
+      }
+    }
+  }
+
+  @Test
+  void backendThatNeverCompletesTheHandshakeIs504AfterTheConnectTimeout() throws Exception {
+    // A listening socket whose accept queue is full drops new SYNs (tcp(7)): connects to it hang.
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<Socket> queued = new ArrayList<>();
+      try {
+        while (true) {
+          Socket s = new Socket();
+          try {
+            s.connect(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), full.getLocalPort()), 200);
+            queued.add(s);
+          } catch (SocketTimeoutException e) {
+            s.close();
+            break;
+          }
+        }
+        try (ProxyFixture p =
+            new ProxyFixture(
+                TestConfigs.builder()
+                    .listener("web", 0, "web")
+                    .poolOf(
+                        "web",
+                        "round-robin",
+                        x ->
+                            TestConfigs.withTimeouts(
+                                x,
+                                new PoolTimeouts(
+                                    Duration.ofMillis(300),
+                                    Duration.ofSeconds(5),
+                                    Duration.ofSeconds(5))),
+                        List.of(TestConfigs.backend("full", full.getLocalPort(), 100)))
+                    .build())) {
+          try (RawHttpClient c = new RawHttpClient(p.port())) {
+            long start = System.nanoTime();
+            c.send("POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n");
+            RawHttpClient.Response r = c.read();
+            assertThat(r.status()).isEqualTo(504);
+            assertThat(r.text())
+                .isEqualTo("504 Gateway Timeout: timed out connecting to a backend (pool 'web')\n");
+            assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(290);
+          }
+        }
+      } finally {
+        for (Socket s : queued) {
+          s.close();
+        }
       }
     }
   }
