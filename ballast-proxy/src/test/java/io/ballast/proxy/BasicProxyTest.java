@@ -1,11 +1,15 @@
 package io.ballast.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ballast.testing.NettyLeakCheck;
 import io.ballast.testing.TestBackend;
 import io.ballast.testing.TestConfigs;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -44,5 +48,25 @@ class BasicProxyTest {
       assertThat(seen.get(i)).isEqualTo(seen.get(i - 3));
     }
     assertThat(seen.subList(0, 3)).containsExactlyInAnyOrder("a", "b", "c");
+  }
+
+  @Test
+  void aClientAskingToCloseGetsItsWholeResponseThenAnOrderlyClose() throws Exception {
+    TestBackend a = track(TestBackend.start("a"));
+    ProxyFixture proxy = track(new ProxyFixture(TestConfigs.simple("round-robin", a)));
+    for (int i = 0; i < 20; i++) {
+      try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream()
+            .write(
+                "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+        // Everything up to an end of stream (a FIN, not a reset, which would throw here).
+        String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertThat(all).startsWith("HTTP/1.1 200 ").contains("\r\nConnection: close\r\n");
+        assertThat(all.substring(all.indexOf("\r\n\r\n") + 4).trim()).isEqualTo("a");
+      }
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.server.clientConnections() == 0);
   }
 }

@@ -42,6 +42,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -1193,6 +1195,31 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     finishExchange();
   }
 
+  /**
+   * Ends a client connection once its last response is written: the FIN first, straight from the
+   * socket ({@code shutdown(SHUT_WR)}), then Netty's close. Netty's close makes two system calls
+   * before the socket's own (an {@code SO_LINGER} read, the epoll removal), and with the FIN that
+   * much later a client that reads "Connection: close" often closed first (wrk did in 39 % of
+   * connections): the client then sends an extra ACK and holds the TIME_WAIT state. Only when the
+   * HTTP decoder is the first handler: a layer in front of it (TLS's close_notify) may still have
+   * to write on close.
+   */
+  private static final ChannelFutureListener FIN_THEN_CLOSE =
+      f -> {
+        Channel c = f.channel();
+        if (f.isSuccess()
+            && c instanceof EpollSocketChannel e
+            && c.isActive()
+            && c.pipeline().first() instanceof Http1Decoder) {
+          try {
+            ((Socket) e.fd()).shutdown(false, true);
+          } catch (IOException ignored) {
+            // the peer is gone already; the close below is all that is left
+          }
+        }
+        c.close();
+      };
+
   private void finishExchange() {
     long now = 0;
     if (recordOpen) {
@@ -1204,7 +1231,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     resp = null;
     if (closeAfterResponse || closed) {
       closed = true;
-      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(FIN_THEN_CLOSE);
       return;
     }
     idleSinceNanos = now != 0 ? now : System.nanoTime();
