@@ -3,6 +3,7 @@ package io.ballast.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ballast.core.config.BackendConfig;
 import io.ballast.core.config.HttpLimits;
 import io.ballast.core.config.ListenerTimeouts;
 import io.ballast.core.config.PoolTimeouts;
@@ -202,6 +203,34 @@ class HttpErrorsTest {
     }
   }
 
+  /** A proxy whose pool 'web' has these connect and response timeouts. */
+  private static ProxyFixture proxyWithTimeouts(
+      Duration connect, Duration response, BackendConfig backend) {
+    return new ProxyFixture(
+        TestConfigs.builder()
+            .listener("web", 0, "web")
+            .poolOf(
+                "web",
+                "round-robin",
+                x ->
+                    TestConfigs.withTimeouts(
+                        x, new PoolTimeouts(connect, response, Duration.ofSeconds(5))),
+                List.of(backend))
+            .build());
+  }
+
+  /** A POST answered 504 with exactly {@code text}, no sooner than the 300 ms timeout. */
+  private static void assertPostTimesOut(ProxyFixture p, String text) throws Exception {
+    try (RawHttpClient c = new RawHttpClient(p.port())) {
+      long start = System.nanoTime();
+      c.send("POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n");
+      RawHttpClient.Response r = c.read();
+      assertThat(r.status()).isEqualTo(504);
+      assertThat(r.text()).isEqualTo(text);
+      assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(290);
+    }
+  }
+
   @Test
   void backendThatNeverCompletesTheHandshakeIs504AfterTheConnectTimeout() throws Exception {
     // A listening socket whose accept queue is full drops new SYNs (tcp(7)): connects to it hang.
@@ -220,30 +249,12 @@ class HttpErrorsTest {
           }
         }
         try (ProxyFixture p =
-            new ProxyFixture(
-                TestConfigs.builder()
-                    .listener("web", 0, "web")
-                    .poolOf(
-                        "web",
-                        "round-robin",
-                        x ->
-                            TestConfigs.withTimeouts(
-                                x,
-                                new PoolTimeouts(
-                                    Duration.ofMillis(300),
-                                    Duration.ofSeconds(5),
-                                    Duration.ofSeconds(5))),
-                        List.of(TestConfigs.backend("full", full.getLocalPort(), 100)))
-                    .build())) {
-          try (RawHttpClient c = new RawHttpClient(p.port())) {
-            long start = System.nanoTime();
-            c.send("POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n");
-            RawHttpClient.Response r = c.read();
-            assertThat(r.status()).isEqualTo(504);
-            assertThat(r.text())
-                .isEqualTo("504 Gateway Timeout: timed out connecting to a backend (pool 'web')\n");
-            assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(290);
-          }
+            proxyWithTimeouts(
+                Duration.ofMillis(300),
+                Duration.ofSeconds(5),
+                TestConfigs.backend("full", full.getLocalPort(), 100))) {
+          assertPostTimesOut(
+              p, "504 Gateway Timeout: timed out connecting to a backend (pool 'web')\n");
         }
       } finally {
         for (Socket s : queued) {
@@ -275,30 +286,12 @@ class HttpErrorsTest {
   void silentBackendIs504AfterTheResponseTimeout() throws Exception {
     TestBackend hole = TestBackend.start("hole").mode(TestBackend.Mode.BLACK_HOLE);
     try (ProxyFixture p =
-        new ProxyFixture(
-            TestConfigs.builder()
-                .listener("web", 0, "web")
-                .pool(
-                    "web",
-                    "round-robin",
-                    x ->
-                        TestConfigs.withTimeouts(
-                            x,
-                            new PoolTimeouts(
-                                Duration.ofSeconds(1),
-                                Duration.ofMillis(300),
-                                Duration.ofSeconds(5))),
-                    hole)
-                .build())) {
-      try (RawHttpClient c = new RawHttpClient(p.port())) {
-        long start = System.nanoTime();
-        c.send("POST /x HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n");
-        RawHttpClient.Response r = c.read();
-        assertThat(r.status()).isEqualTo(504);
-        assertThat(r.text())
-            .isEqualTo("504 Gateway Timeout: backend did not respond within 300ms (pool 'web')\n");
-        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(290);
-      }
+        proxyWithTimeouts(
+            Duration.ofSeconds(1),
+            Duration.ofMillis(300),
+            TestConfigs.backend(hole.id(), hole.port(), 100))) {
+      assertPostTimesOut(
+          p, "504 Gateway Timeout: backend did not respond within 300ms (pool 'web')\n");
     } finally {
       hole.close();
     }

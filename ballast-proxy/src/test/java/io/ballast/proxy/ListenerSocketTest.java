@@ -81,16 +81,12 @@ class ListenerSocketTest {
           .isEqualTo("HTTP/1.1 200");
       // The proxy's side of this connection, in /proc/net/tcp: its keep-alive timer is armed
       // (timer field "02"; proc(5)).
-      String local = String.format(Locale.ROOT, ":%04X", proxy.port());
       String remote = String.format(Locale.ROOT, ":%04X", s.getLocalPort());
-      String line =
-          Files.readAllLines(Path.of("/proc/net/tcp")).stream()
-              .map(String::trim)
-              .filter(l -> l.split("\\s+")[1].endsWith(local))
-              .filter(l -> l.split("\\s+")[2].endsWith(remote))
+      String[] f =
+          procNetTcp(proxy.port()).stream()
+              .filter(l -> l[2].endsWith(remote))
               .findFirst()
               .orElseThrow();
-      String[] f = line.split("\\s+");
       assertThat(f[3]).as("state ESTABLISHED").isEqualTo("01");
       assertThat(f[5]).as("timer").startsWith("02:");
     }
@@ -134,7 +130,11 @@ class ListenerSocketTest {
       loop.execute(
           () -> {
             busy.countDown();
-            awaitUninterruptibly(release);
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
           });
     }
     assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
@@ -172,34 +172,30 @@ class ListenerSocketTest {
     assertThat(total).isEqualTo(clients);
   }
 
-  /** Connections waiting in the accept queues of the sockets listening on port (proc(5)). */
+  /** Connections waiting in the accept queues of the sockets listening on port. */
   private static int acceptQueued(int port) throws IOException {
-    String local = String.format(Locale.ROOT, ":%04X", port);
     int queued = 0;
-    for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-      for (String line : Files.readAllLines(Path.of(file))) {
-        String[] f = line.trim().split("\\s+");
-        // state 0A is LISTEN; for a listening socket rx_queue is its accept queue.
-        if (f.length > 4 && f[1].endsWith(local) && f[3].equals("0A")) {
-          queued += Integer.parseInt(f[4].substring(f[4].indexOf(':') + 1), 16);
-        }
+    for (String[] f : procNetTcp(port)) {
+      // State 0A is LISTEN; for a listening socket rx_queue is its accept queue.
+      if (f[3].equals("0A")) {
+        queued += Integer.parseInt(f[4].substring(f[4].indexOf(':') + 1), 16);
       }
     }
     return queued;
   }
 
-  private static void awaitUninterruptibly(CountDownLatch latch) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        latch.await();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
+  /** The fields of every TCP socket with local port {@code port}, IPv4 and IPv6 (proc(5)). */
+  private static List<String[]> procNetTcp(int port) throws IOException {
+    String local = String.format(Locale.ROOT, ":%04X", port);
+    List<String[]> sockets = new ArrayList<>();
+    for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      for (String line : Files.readAllLines(Path.of(file))) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 5 && f[1].endsWith(local)) {
+          sockets.add(f);
+        }
       }
     }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    return sockets;
   }
 }
