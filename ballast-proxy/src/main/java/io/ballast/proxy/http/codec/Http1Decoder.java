@@ -293,9 +293,9 @@ public final class Http1Decoder extends ByteToMessageDecoder {
           return;
         }
         if (kind == Kind.REQUEST) {
-          parseRequest(raw, in, out);
+          parseRequest(raw, fieldLines, in, out);
         } else {
-          parseResponse(raw, in, out);
+          parseResponse(raw, fieldLines, in, out);
         }
         return;
       }
@@ -346,9 +346,9 @@ public final class Http1Decoder extends ByteToMessageDecoder {
         headStarted = false;
         headInOneRead = true;
         if (kind == Kind.REQUEST) {
-          parseRequest(raw, in, out);
+          parseRequest(raw, count - 1, in, out);
         } else {
-          parseResponse(raw, in, out);
+          parseResponse(raw, count - 1, in, out);
         }
         return true;
       }
@@ -372,9 +372,9 @@ public final class Http1Decoder extends ByteToMessageDecoder {
 
   // ---------------------------------------------------------------- requests
 
-  private void parseRequest(byte[] raw, ByteBuf in, List<Object> out) {
+  private void parseRequest(byte[] raw, int fieldLines, ByteBuf in, List<Object> out) {
     int len = raw.length;
-    RequestHead h = new RequestHead(raw, len, maxFields);
+    RequestHead h = new RequestHead(raw, len, fieldLines);
     int i = 0;
     while (i < len && Ascii.TCHAR[raw[i] & 0xff]) {
       i++;
@@ -548,9 +548,9 @@ public final class Http1Decoder extends ByteToMessageDecoder {
 
   // ---------------------------------------------------------------- responses
 
-  private void parseResponse(byte[] raw, ByteBuf in, List<Object> out) {
+  private void parseResponse(byte[] raw, int fieldLines, ByteBuf in, List<Object> out) {
     int len = raw.length;
-    ResponseHead h = new ResponseHead(raw, len, maxFields);
+    ResponseHead h = new ResponseHead(raw, len, fieldLines);
     int v = len < 14 ? -1 : parseVersion(raw, 0, len);
     if (v < 0 || raw[8] != ' ') {
       fail(in, out, 502, "malformed upstream status line");

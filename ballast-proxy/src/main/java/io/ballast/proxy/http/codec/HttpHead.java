@@ -26,17 +26,23 @@ public abstract class HttpHead {
   boolean connectionUpgrade;
   boolean hasBody;
 
-  HttpHead(byte[] raw, int rawLength, int maxFields) {
+  /**
+   * @param fieldLines the head's header lines, counted while it was framed: a field per line, so
+   *     the offset table is allocated once at its final size (a bare request's one field costs 16
+   *     bytes of offsets, a browser's dozen no regrowth)
+   */
+  HttpHead(byte[] raw, int rawLength, int fieldLines) {
     this.raw = raw;
     this.rawLength = rawLength;
-    // Most heads carry a handful of fields (a browser's request a dozen): start small, grow.
-    this.fields = new int[Math.min(maxFields, 8) * 4];
-    this.flags = new byte[Math.min(maxFields, 8)];
+    int n = Math.max(fieldLines, 1);
+    this.fields = new int[n * 4];
+    this.flags = new byte[n];
   }
 
   void addField(int nameStart, int nameEnd, int valueStart, int valueEnd) {
     int i = headerCount;
     if (i * 4 == fields.length) {
+      // Only if a caller's count was short: stay correct, grow.
       fields = java.util.Arrays.copyOf(fields, fields.length * 2);
       flags = java.util.Arrays.copyOf(flags, flags.length * 2);
     }

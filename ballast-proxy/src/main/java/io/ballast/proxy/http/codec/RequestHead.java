@@ -18,8 +18,8 @@ public final class RequestHead extends HttpHead {
   int authorityEnd;
   private String host;
 
-  RequestHead(byte[] raw, int rawLength, int maxFields) {
-    super(raw, rawLength, maxFields);
+  RequestHead(byte[] raw, int rawLength, int fieldLines) {
+    super(raw, rawLength, fieldLines);
   }
 
   public Method method() {

@@ -8,8 +8,8 @@ public final class ResponseHead extends HttpHead {
   int reasonStart;
   int reasonEnd;
 
-  ResponseHead(byte[] raw, int rawLength, int maxFields) {
-    super(raw, rawLength, maxFields);
+  ResponseHead(byte[] raw, int rawLength, int fieldLines) {
+    super(raw, rawLength, fieldLines);
   }
 
   /** The status code. */
