@@ -214,7 +214,7 @@ start_ballast() {
   mkdir -p "$RUN_DIR"
   ensure_port_free "$port"
   R_PORT=$port R_ALGORITHM=$algorithm R_CLIENT_IDLE=$idle R_BACKENDS="$(ballast_backends "${backends[@]}")" \
-    render "$CONFIGS/ballast.yaml.tmpl" "$RUN_DIR/ballast-$port.yaml"
+    R_BUSY="${BALLAST_BUSY_POLLING:-false}" render "$CONFIGS/ballast.yaml.tmpl" "$RUN_DIR/ballast-$port.yaml"
   # Builds the jar (and its class-data archive) if needed; timed callers (start-up) have done it
   # already and set PREBUILT.
   [ -n "${PREBUILT:-}" ] || "$BENCH_ROOT/bin/ballast" --version >/dev/null

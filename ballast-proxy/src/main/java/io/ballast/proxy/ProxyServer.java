@@ -94,7 +94,7 @@ public final class ProxyServer implements AutoCloseable {
   public ProxyServer(ControlPlane controlPlane, NodeConfig node) {
     this.controlPlane = Objects.requireNonNull(controlPlane);
     this.transport = Transport.select(node.transport());
-    this.group = transport.newGroup(node.eventLoops(), "ballast-io");
+    this.group = transport.newGroup(node.eventLoops(), "ballast-io", node.busyPolling());
     for (EventExecutor e : group) {
       loops.add((EventLoop) e);
     }

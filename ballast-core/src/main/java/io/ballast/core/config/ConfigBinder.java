@@ -111,8 +111,9 @@ final class ConfigBinder {
     int eventLoops = r.integer("event-loops", d.eventLoops(), 0, 4096);
     Transport transport = r.choice("transport", Transport.class, d.transport());
     Duration shutdownGrace = r.duration("shutdown-grace", d.shutdownGrace());
+    boolean busyPolling = r.bool("busy-polling", d.busyPolling());
     r.finish();
-    return new NodeConfig(name, eventLoops, transport, shutdownGrace);
+    return new NodeConfig(name, eventLoops, transport, shutdownGrace, busyPolling);
   }
 
   private AdminConfig admin(YamlOptionReader r) {

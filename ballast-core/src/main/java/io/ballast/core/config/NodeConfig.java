@@ -10,8 +10,16 @@ import java.time.Duration;
  * @param transport {@code auto} (native epoll where available, else NIO), {@code epoll} or {@code
  *     nio}
  * @param shutdownGrace how long a stopping node waits for in-flight requests before closing them
+ * @param busyPolling whether event loops poll for I/O without ever sleeping (HAProxy's {@code
+ *     busy-polling}): no wake-up latency, at the price of each event loop's core always busy
  */
-public record NodeConfig(String name, int eventLoops, Transport transport, Duration shutdownGrace) {
+public record NodeConfig(
+    String name, int eventLoops, Transport transport, Duration shutdownGrace, boolean busyPolling) {
+
+  /** Settings with busy polling off, the default. */
+  public NodeConfig(String name, int eventLoops, Transport transport, Duration shutdownGrace) {
+    this(name, eventLoops, transport, shutdownGrace, false);
+  }
 
   /** Which Netty transport to use for sockets. */
   public enum Transport {

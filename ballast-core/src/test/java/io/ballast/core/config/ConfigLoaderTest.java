@@ -26,6 +26,7 @@ class ConfigLoaderTest {
         event-loops: 4
         transport: epoll
         shutdown-grace: 45s
+        busy-polling: true
       admin:
         enabled: true
         listen: 127.0.0.1:9191
@@ -101,7 +102,7 @@ class ConfigLoaderTest {
 
     assertThat(c.source()).isEqualTo(file);
     assertThat(c.node())
-        .isEqualTo(new NodeConfig("edge-1", 4, Transport.EPOLL, Duration.ofSeconds(45)));
+        .isEqualTo(new NodeConfig("edge-1", 4, Transport.EPOLL, Duration.ofSeconds(45), true));
     assertThat(c.admin())
         .isEqualTo(
             new AdminConfig(
@@ -187,7 +188,7 @@ class ConfigLoaderTest {
         .extracting(ConfigError::toString)
         .containsExactly(
             file
-                + ":36 listeners[1].protocol: tcp listeners are not served by this version yet: `run` refuses them");
+                + ":37 listeners[1].protocol: tcp listeners are not served by this version yet: `run` refuses them");
   }
 
   @Test

@@ -443,6 +443,22 @@ class ConfigValidationTest {
   }
 
   @Test
+  void busyPollingIsTrueOrFalse() {
+    String yaml =
+        """
+        node: { busy-polling: always }
+        listeners:
+          - { name: web, listen: 0.0.0.0:8080, pool: web }
+        pools:
+          - { name: web, backends: [ { id: w1, address: 10.0.0.1:80 } ] }
+        """;
+    assertThat(errors(yaml))
+        .singleElement()
+        .asString()
+        .startsWith("ballast.yaml:1 node.busy-polling: expected true or false");
+  }
+
+  @Test
   void badNamesAndLogLevels() {
     String yaml =
         """

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
@@ -19,6 +20,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.channels.spi.SelectorProvider;
 
 /**
  * The socket transport: Linux's native epoll where available (with {@code SO_REUSEPORT}, so each
@@ -26,6 +28,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *
  * @param name {@code epoll} or {@code nio}
  * @param ioHandlerFactory creates the event loops' I/O handlers
+ * @param busyPollingFactory creates I/O handlers that poll without sleeping ({@code
+ *     node.busy-polling})
  * @param serverChannel listening socket class
  * @param socketChannel connection socket class
  * @param reusePort whether listeners can bind one socket per event loop
@@ -33,6 +37,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 public record Transport(
     String name,
     IoHandlerFactory ioHandlerFactory,
+    IoHandlerFactory busyPollingFactory,
     Class<? extends ServerChannel> serverChannel,
     Class<? extends SocketChannel> socketChannel,
     boolean reusePort) {
@@ -43,6 +48,7 @@ public record Transport(
       return new Transport(
           "epoll",
           EpollIoHandler.newFactory(),
+          EpollIoHandler.newFactory(0, BUSY_POLL),
           EpollServerSocketChannel.class,
           EpollSocketChannel.class,
           true);
@@ -54,10 +60,20 @@ public record Transport(
     return new Transport(
         "nio",
         NioIoHandler.newFactory(),
+        NioIoHandler.newFactory(SelectorProvider.provider(), BUSY_POLL),
         NioServerSocketChannel.class,
         NioSocketChannel.class,
         false);
   }
+
+  /**
+   * Busy polling: every pass of the event loop asks for ready I/O without blocking, and never
+   * sleeps. Tasks and timers still run between passes (the loop runs its due tasks after each), and
+   * other threads' tasks need no wake-up. On a VM, a core that goes idle takes long to wake (this
+   * machine: a p90 of 1.3-1.5 ms at 3,000 req/s, against 0.2 ms with busy polling).
+   */
+  private static final SelectStrategyFactory BUSY_POLL =
+      () -> (selectNow, hasTasks) -> selectNow.get();
 
   // Linux values (socket(7), tcp(7)); raw options, as Netty's listening-socket config has none.
   private static final IntegerUnixChannelOption LISTENER_KEEPALIVE =
@@ -117,10 +133,16 @@ public record Transport(
     return serverChannel == EpollServerSocketChannel.class;
   }
 
-  /** Creates an event loop group of {@code threads} loops (0: one per core). */
-  public EventLoopGroup newGroup(int threads, String prefix) {
+  /**
+   * Creates an event loop group of {@code threads} loops (0: one per core).
+   *
+   * @param busyPolling whether the loops poll without sleeping (see {@code node.busy-polling})
+   */
+  public EventLoopGroup newGroup(int threads, String prefix, boolean busyPolling) {
     int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     return new MultiThreadIoEventLoopGroup(
-        n, new DefaultThreadFactory(prefix, true), ioHandlerFactory);
+        n,
+        new DefaultThreadFactory(prefix, true),
+        busyPolling ? busyPollingFactory : ioHandlerFactory);
   }
 }
