@@ -232,7 +232,7 @@ start_haproxy() {
   shift 2
   ensure_port_free "$port"
   R_PORT=$port R_ALGORITHM=$algorithm R_BACKENDS="$(haproxy_backends "$@")" \
-    render "$CONFIGS/haproxy.cfg.tmpl" "$RUN_DIR/haproxy-$port.cfg"
+    R_GLOBAL_EXTRA="${HAPROXY_GLOBAL_EXTRA:-}" render "$CONFIGS/haproxy.cfg.tmpl" "$RUN_DIR/haproxy-$port.cfg"
   taskset -c "$PROXY_CPU" haproxy -db -f "$RUN_DIR/haproxy-$port.cfg" >"$RUN_DIR/haproxy-$port.log" 2>&1 &
   PIDS+=($!)
   LAST_PID=$!

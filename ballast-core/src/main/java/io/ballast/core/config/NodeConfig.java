@@ -11,7 +11,8 @@ import java.time.Duration;
  *     nio}
  * @param shutdownGrace how long a stopping node waits for in-flight requests before closing them
  * @param busyPolling whether event loops poll for I/O without ever sleeping (HAProxy's {@code
- *     busy-polling}): no wake-up latency, at the price of each event loop's core always busy
+ *     busy-polling}): no wake-up of an idle core per request, at the price of each event loop's
+ *     core always busy
  */
 public record NodeConfig(
     String name, int eventLoops, Transport transport, Duration shutdownGrace, boolean busyPolling) {

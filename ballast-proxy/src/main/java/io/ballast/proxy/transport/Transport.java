@@ -69,8 +69,8 @@ public record Transport(
   /**
    * Busy polling: every pass of the event loop asks for ready I/O without blocking, and never
    * sleeps. Tasks and timers still run between passes (the loop runs its due tasks after each), and
-   * other threads' tasks need no wake-up. On a VM, a core that goes idle takes long to wake (this
-   * machine: a p90 of 1.3-1.5 ms at 3,000 req/s, against 0.2 ms with busy polling).
+   * other threads' tasks need no wake-up. It saves the wake-up of an idle core (at 3,000 req/s
+   * here: p50 0.145 ms instead of 0.189) and costs a core kept busy; docs/BENCHMARKS.md.
    */
   private static final SelectStrategyFactory BUSY_POLL =
       () -> (selectNow, hasTasks) -> selectNow.get();
