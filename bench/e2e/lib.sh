@@ -317,7 +317,8 @@ kv() {
 }
 
 median() {
-  sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'
+  # Six significant digits for an even count: sub-millisecond latencies keep theirs.
+  sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.6g\n", (a[NR/2]+a[NR/2+1])/2}'
 }
 
 machine_line() {

@@ -1,6 +1,7 @@
 package io.ballast.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ballast.core.config.ListenerTimeouts;
 import io.ballast.core.config.NodeConfig;
@@ -8,6 +9,8 @@ import io.ballast.testing.NettyLeakCheck;
 import io.ballast.testing.RawHttpClient;
 import io.ballast.testing.TestBackend;
 import io.ballast.testing.TestConfigs;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -15,8 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@code node.busy-polling}: event loops that never sleep still proxy, still run their timers when
- * no I/O arrives (an idle connection is closed on time), and still stop.
+ * {@code node.busy-polling}: event loops that never sleep (they use CPU while idle), still proxy,
+ * still run their timers when no I/O arrives (an idle connection is closed on time), and still
+ * stop.
  */
 @ExtendWith(NettyLeakCheck.class)
 class BusyPollingTest {
@@ -50,11 +54,30 @@ class BusyPollingTest {
         RawHttpClient.Response r = c.read();
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("x-backend")).isEqualTo("b1");
+        // Busy polling is on: the idle event loop keeps using CPU. A sleeping loop uses next to
+        // none
+        // and never gets there.
+        long cpu0 = eventLoopCpuNanos();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> eventLoopCpuNanos() - cpu0 >= Duration.ofMillis(200).toNanos());
         // Nothing more arrives on any socket: only the loop's own timer can close this connection,
         // 300 ms from now. A loop that waited for I/O before running its timers would keep it open
         // until the client's read timeout (10 s), and closedByServer() would answer false.
         assertThat(c.closedByServer()).isTrue();
       }
     }
+  }
+
+  /** CPU time of the live {@code ballast-io} event loop threads. */
+  private static long eventLoopCpuNanos() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("ballast-io")) {
+        sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+      }
+    }
+    return sum;
   }
 }
