@@ -145,10 +145,11 @@ start_backends() {
   wait_port "$BACKEND_PORT2"
 }
 
-# One NGINX backend process (one worker, pinned with the load generator) on PORT, with the same
-# fixed small body and /64k as start_backends; sets LAST_PID. Usage: start_nginx_backend PORT
+# One NGINX backend process (one worker, pinned with the load generator unless CPU is given) on
+# PORT, with the same fixed small body and /64k as start_backends; sets LAST_PID.
+# Usage: start_nginx_backend PORT [CPU]
 start_nginx_backend() {
-  local port=$1 conf
+  local port=$1 cpu=${2:-$LOAD_CPU} conf
   mkdir -p "$RUN_DIR"
   [ -f "$RUN_DIR/64k.bin" ] || head -c 65536 /dev/urandom >"$RUN_DIR/64k.bin"
   ensure_port_free "$port"
@@ -156,7 +157,7 @@ start_nginx_backend() {
   # The template listens on two ports; this process needs one, so the second line goes.
   sed -e "s#@RUN@#$RUN_DIR#g; s#@PORT1@#$port#; /@PORT2@/d; s#nginx-backends.pid#nginx-backend-$port.pid#" \
     "$BENCH_ROOT/bench/e2e/nginx-backends.conf.tmpl" >"$conf"
-  taskset -c "$LOAD_CPU" nginx -c "$conf" -e "$RUN_DIR/nginx-backend-$port.error.log" &
+  taskset -c "$cpu" nginx -c "$conf" -e "$RUN_DIR/nginx-backend-$port.error.log" &
   PIDS+=($!)
   LAST_PID=$!
 }
