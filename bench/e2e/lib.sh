@@ -48,6 +48,46 @@ cleanup() {
   wait 2>/dev/null || true
 }
 
+# CPU caps: a process (and its children) in a cgroup of its own whose CPU time is limited to PCT %
+# of one core (CFS bandwidth: cgroup v1's cpu controller, or cgroup v2's cpu.max). Needs root.
+# cpu_cap_dir prints the cgroup directory to use for NAME, or fails when neither is available.
+cpu_cap_dir() {
+  if [ -w /sys/fs/cgroup/cpu/cgroup.procs ] && [ -f /sys/fs/cgroup/cpu/cpu.cfs_quota_us ]; then
+    echo "/sys/fs/cgroup/cpu/ballast-bench-$1"
+  elif [ -w /sys/fs/cgroup/cgroup.subtree_control ] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers; then
+    echo "/sys/fs/cgroup/ballast-bench-$1"
+  else
+    return 1
+  fi
+}
+# Usage: cpu_cap NAME PCT PID... (the PIDs' children are moved too)
+cpu_cap() {
+  local name=$1 pct=$2 dir p
+  shift 2
+  dir=$(cpu_cap_dir "$name") || return 1
+  mkdir -p "$dir"
+  if [ -f "$dir/cpu.cfs_quota_us" ]; then
+    echo 100000 >"$dir/cpu.cfs_period_us"
+    echo $((pct * 1000)) >"$dir/cpu.cfs_quota_us"
+  else
+    grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control || echo +cpu >/sys/fs/cgroup/cgroup.subtree_control
+    echo "$((pct * 1000)) 100000" >"$dir/cpu.max"
+  fi
+  for p in "$@" $(for p in "$@"; do pgrep -P "$p" || true; done); do
+    echo "$p" >"$dir/cgroup.procs"
+  done
+}
+# Moves NAME's processes back to the root cgroup and removes NAME's. Usage: cpu_uncap NAME
+cpu_uncap() {
+  local dir p
+  dir=$(cpu_cap_dir "$1") || return 0
+  [ -d "$dir" ] || return 0
+  while read -r p; do
+    echo "$p" >"$(dirname "$dir")/cgroup.procs" 2>/dev/null || true
+  done <"$dir/cgroup.procs"
+  rmdir "$dir" 2>/dev/null || true
+}
+
 # Stops one process the harness started (TERM, then KILL after 5 s) and forgets it.
 stop_pid() {
   local pid=$1 i keep=() p
