@@ -36,6 +36,10 @@ import java.util.concurrent.atomic.LongAdder;
  * burst of retries that would have saved them. The credit absorbs such a burst and still bounds the
  * ratio. {@link #activeRetries()} and {@link #activeRequests()} remain as gauges.
  *
+ * <p>A pool keeps one budget per event loop ({@link #share}), so that requests never contend for
+ * these counters across cores; the bounds above then hold per loop, and so for the pool with the
+ * loops' peaks summed.
+ *
  * <p>Usage, all lock-free and safe from any event loop: {@link #requestStarted()} once per client
  * request (not per try) and {@link #requestEnded()} when it ends; before each retry, {@link
  * #tryAcquireRetry()}, and if it returned true, {@link #retryEnded()} when that try ends. The hot
@@ -59,7 +63,14 @@ public final class RetryBudget {
 
   private final double budget;
   private final long depositMilli;
-  private final int minRetriesPerSecond;
+  private final double minRetriesPerSecond;
+
+  /** The quiet-pool allowance's spacing between retries; 0 when there is none. */
+  private final long reserveIntervalNanos;
+
+  /** How far ahead the allowance may be drawn: a second's worth, and at least one retry. */
+  private final long reserveBurstNanos;
+
   private final Ticker ticker;
 
   // Requests per 100 ms slot: (slot number << 32) | count, so a stale slot is recognised.
@@ -95,15 +106,41 @@ public final class RetryBudget {
    * @param ticker time for the request rate and the quiet-pool allowance
    */
   public RetryBudget(double budget, int minRetriesPerSecond, Ticker ticker) {
-    if (!(budget >= 0 && budget <= 1) || minRetriesPerSecond < 0) {
+    this(budget, (double) minRetriesPerSecond, ticker);
+  }
+
+  private RetryBudget(double budget, double minRetriesPerSecond, Ticker ticker) {
+    if (!(budget >= 0 && budget <= 1) || !(minRetriesPerSecond >= 0)) {
       throw new IllegalArgumentException(
           "budget must be 0..1 and minRetriesPerSecond not negative");
     }
     this.budget = budget;
     this.depositMilli = Math.round(budget * MILLI);
     this.minRetriesPerSecond = minRetriesPerSecond;
+    this.reserveIntervalNanos =
+        minRetriesPerSecond == 0 ? 0 : Math.max(1, Math.round(1e9 / minRetriesPerSecond));
+    this.reserveBurstNanos = Math.max(1_000_000_000L, reserveIntervalNanos);
     this.ticker = Objects.requireNonNull(ticker);
     this.reserveDue = new AtomicLong(ticker.nanoTime());
+  }
+
+  /**
+   * One of {@code shares} budgets that together make a pool's, one per event loop: each earns from
+   * and spends on its own loop's requests, so no request touches another core's cache lines, and
+   * the quiet-pool minimum is split evenly among them (each may still take one retry at once when
+   * its part is under one per second). The pool's bound still holds: the shares' retries are at
+   * most {@code budget} times all the requests plus each loop's recent peak in flight, and the
+   * loops' peaks together never exceed the pool's client connections.
+   *
+   * @param config the pool's {@code retries:} settings
+   * @param shares how many budgets share the pool (its event loops), at least 1
+   * @param ticker time for the request rate and the quiet-pool allowance
+   */
+  public static RetryBudget share(RetryConfig config, int shares, Ticker ticker) {
+    if (shares < 1) {
+      throw new IllegalArgumentException("shares must be at least 1");
+    }
+    return new RetryBudget(config.budget(), (double) config.minRetriesPerSecond() / shares, ticker);
   }
 
   /** A client request started (call once per request, not per try). Any thread. */
@@ -149,12 +186,11 @@ public final class RetryBudget {
     long now = ticker.nanoTime();
     long rate = recentRate(now);
     if (quiet(rate)) {
-      if (minRetriesPerSecond == 0) {
+      if (reserveIntervalNanos == 0) {
         return 0;
       }
-      long interval = 1_000_000_000L / minRetriesPerSecond;
       long due = Math.max(reserveDue.get() - now, 0);
-      return Math.max(0, (1_000_000_000L - due) / interval);
+      return Math.max(0, (reserveBurstNanos - due) / reserveIntervalNanos);
     }
     long deposited = requests.sum() * depositMilli;
     long balance = Math.min(deposited - spentMilli.get(), capMilli(now, rate));
@@ -216,17 +252,17 @@ public final class RetryBudget {
 
   /**
    * The quiet-pool allowance as a generic cell rate algorithm: retries are due one every {@code 1s
-   * / min}, with a burst of up to {@code min} at once.
+   * / min}, with a burst of up to {@code min} at once (at least one).
    */
   private boolean takeReserve(long now) {
-    if (minRetriesPerSecond == 0) {
+    long interval = reserveIntervalNanos;
+    if (interval == 0) {
       return false;
     }
-    long interval = 1_000_000_000L / minRetriesPerSecond;
     while (true) {
       long due = reserveDue.get();
       long next = (due - now < 0 ? now : due) + interval;
-      if (next - now > 1_000_000_000L) {
+      if (next - now > reserveBurstNanos) {
         return false;
       }
       if (reserveDue.compareAndSet(due, next)) {

@@ -19,7 +19,6 @@ import io.ballast.core.health.AgentReport;
 import io.ballast.core.health.HostHealth;
 import io.ballast.core.health.OutlierDetector;
 import io.ballast.core.health.PanicPolicy;
-import io.ballast.core.health.RetryBudget;
 import io.ballast.core.model.AdminState;
 import io.ballast.core.model.Backend;
 import io.ballast.core.model.Endpoint;
@@ -689,9 +688,7 @@ public final class ControlPlane {
         runtime.outlier().update(backendList());
       }
       RetryConfig retries = config.retries();
-      if (runtime.retryBudget() == null || !retries.equals(runtime.retryConfig())) {
-        runtime.retryBudget(new RetryBudget(retries, ticker), retries);
-      }
+      runtime.retryConfig(retries, ticker);
       scheduleEvaluation();
     }
 

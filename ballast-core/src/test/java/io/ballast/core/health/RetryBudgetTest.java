@@ -135,6 +135,39 @@ class RetryBudgetTest {
   }
 
   @Test
+  void sharesSplitTheQuietPoolMinimumAndEarnOnTheirOwn() {
+    RetryConfig config = RetryConfig.defaults(); // 9 % budget, 3 retries a second when quiet
+    RetryBudget first = RetryBudget.share(config, 2, clock.ticker());
+    RetryBudget second = RetryBudget.share(config, 2, clock.ticker());
+    // Quiet: 1.5 a second each, so a burst of one each, and 3 a second between them.
+    assertThat(acquire(first, 10) + acquire(second, 10)).isEqualTo(2);
+    int taken = 0;
+    for (int ms = 10; ms <= 10_000; ms += 10) {
+      clock.advance(Duration.ofMillis(10));
+      taken += acquire(first, 1) + acquire(second, 1);
+    }
+    assertThat(taken).isEqualTo(30);
+    // Busy: each earns from its own requests only.
+    clock.advance(Duration.ofSeconds(5));
+    traffic(first, 1_000, Duration.ofSeconds(1));
+    inFlight(first, 100);
+    assertThat(acquire(first, 1_000)).isEqualTo(90); // a second's worth at 9 %
+    assertThat(second.remaining()).isEqualTo(1); // its quiet-pool allowance, nothing earned
+  }
+
+  @Test
+  void aShareUnderOneRetryASecondStillTakesOne() {
+    // Three a second over eight event loops: each may take one, then one every 2.67 s.
+    RetryBudget b = RetryBudget.share(RetryConfig.defaults(), 8, clock.ticker());
+    assertThat(b.remaining()).isEqualTo(1);
+    assertThat(acquire(b, 10)).isEqualTo(1);
+    clock.advance(Duration.ofMillis(2_600));
+    assertThat(b.tryAcquireRetry()).isFalse();
+    clock.advance(Duration.ofMillis(100));
+    assertThat(b.tryAcquireRetry()).isTrue();
+  }
+
+  @Test
   void zeroBudgetAndZeroMinimumAllowNothing() {
     RetryBudget b = new RetryBudget(0, 0, clock.ticker());
     traffic(b, 1000, Duration.ofSeconds(1));

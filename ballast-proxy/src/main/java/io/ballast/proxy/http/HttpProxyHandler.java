@@ -461,7 +461,7 @@ public final class HttpProxyHandler extends ChannelInboundHandlerAdapter
     record.pool = pool.name();
     retryConfig = pool.config().retries();
     replayable = retryConfig.enabled();
-    budget = pool.runtime().retryBudget();
+    budget = pool.runtime().retryBudget(loop.index(), loop.loopCount());
     if (budget != null) {
       budget.requestStarted();
     }

@@ -37,6 +37,16 @@ public final class LoopResources {
     return loop;
   }
 
+  /** This loop's index among the node's event loops. */
+  public int index() {
+    return index;
+  }
+
+  /** How many event loops the node runs. */
+  public int loopCount() {
+    return loopCount;
+  }
+
   /** This loop's pool for {@code backend}, created on first use. Call on this loop only. */
   public UpstreamPool poolFor(Backend backend) {
     Object state = backend.dataPlaneState();

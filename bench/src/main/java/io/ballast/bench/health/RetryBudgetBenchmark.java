@@ -26,13 +26,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @Threads(2)
 public class RetryBudgetBenchmark {
-  /** One budget for every thread, as a pool's budget is shared by every event loop. */
+  /** One budget for every thread, as a pool's budget was shared by every event loop before. */
   @State(Scope.Benchmark)
   public static class Shared {
     final RetryBudget budget = new RetryBudget(0.2, 10, Ticker.system());
   }
 
-  /** A budget per thread, as a per-event-loop budget would be. */
+  /**
+   * A budget per thread, as each event loop has its share of a pool's ({@code RetryBudget.share}).
+   */
   @State(Scope.Thread)
   public static class PerThread {
     final RetryBudget budget = new RetryBudget(0.2, 10, Ticker.system());
