@@ -362,6 +362,12 @@ median() {
   sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.6g\n", (a[NR/2]+a[NR/2+1])/2}'
 }
 
+# The median of one column over the rows of one system, in a file of rows "ROUND SYSTEM VALUES...":
+# median_of FILE SYSTEM COLUMN
+median_of() {
+  awk -v n="$2" -v c="$3" '$2 == n {print $c}' "$1" | median
+}
+
 machine_line() {
   echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r)"
 }
