@@ -55,8 +55,7 @@ class BusyPollingTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("x-backend")).isEqualTo("b1");
         // Busy polling is on: the idle event loop keeps using CPU. A sleeping loop uses next to
-        // none
-        // and never gets there.
+        // none and never gets there.
         long cpu0 = eventLoopCpuNanos();
         await()
             .atMost(Duration.ofSeconds(10))
